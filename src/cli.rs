@@ -1,0 +1,238 @@
+//! The command line: `serve`, `demo`, `migrate`, `admin create`, `verify audit`.
+//! Every option can also come from the environment.
+
+use crate::accounts::service;
+use crate::app::{self, Server};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::demo;
+use crate::supervision::audit;
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zhongjie",
+    version,
+    about = "中介服务超市 — the intermediary-services marketplace of a government service centre"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug)]
+pub struct GlobalArgs {
+    /// Database URL: `postgres://…` for PostgreSQL; a path or `sqlite://path` for SQLite.
+    /// Default: SQLite at <data-dir>/zhongjie.db.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and other local data.
+    #[arg(
+        long,
+        env = "ZHONGJIE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Log filter, e.g. `info` or `zhongjie=debug,tower_http=info`.
+    #[arg(long, env = "ZHONGJIE_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database and serve the site and API.
+    Serve(ServeArgs),
+    /// Migrate, seed demo accounts and data, and serve: a ready-to-try marketplace.
+    Demo(ServeArgs),
+    /// Apply pending database migrations and seed reference data, then exit.
+    Migrate,
+    /// Administrator accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Integrity checks.
+    #[command(subcommand)]
+    Verify(VerifyCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ZHONGJIE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark cookies Secure (set this when served over HTTPS).
+    #[arg(long, env = "ZHONGJIE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an administrator (the only way one is made). The password is read
+    /// from ZHONGJIE_ADMIN_PASSWORD or, failing that, from one line of standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "中心管理员")]
+        display_name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VerifyCommand {
+    /// Recompute the audit hash chain and name the first broken event.
+    Audit,
+}
+
+impl Cli {
+    fn settings(&self, bind: Option<&ServeArgs>) -> Settings {
+        let data_dir = self.global.data_dir.clone();
+        let url = self
+            .global
+            .database_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| Settings::default_database_url(&data_dir));
+        let mut settings = Settings::new(
+            bind.map(|b| b.bind)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            url,
+            data_dir,
+        );
+        if let Some(args) = bind {
+            settings.secure_cookies = args.secure_cookies;
+        }
+        settings
+    }
+}
+
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve(args) => serve(cli.settings(Some(args)), false).await,
+        Command::Demo(args) => serve(cli.settings(Some(args)), true).await,
+        Command::Migrate => {
+            let settings = cli.settings(None);
+            tokio::task::spawn_blocking(move || app::prepare_database(&settings)).await??;
+            println!("数据库已是最新版本 (database is up to date)");
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create {
+            username,
+            display_name,
+        }) => {
+            let settings = cli.settings(None);
+            let secret = admin_password()?;
+            let (username, display_name) = (username.clone(), display_name.clone());
+            let user = tokio::task::spawn_blocking(move || {
+                let db = app::prepare_database(&settings)?;
+                service::create_admin(&db, SystemClock.now(), &username, &display_name, &secret)
+                    .map_err(explain)
+            })
+            .await??;
+            println!(
+                "已创建管理员 {} (administrator created, id {})",
+                user.username, user.id
+            );
+            Ok(())
+        }
+        Command::Verify(VerifyCommand::Audit) => {
+            let settings = cli.settings(None);
+            tokio::task::spawn_blocking(move || verify_audit(&settings)).await?
+        }
+    }
+}
+
+async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
+    let prepared = settings.clone();
+    let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared)).await??;
+    let demo_accounts = if with_demo_data {
+        let db = db.clone();
+        Some(tokio::task::spawn_blocking(move || demo::seed(&db, SystemClock.now())).await??)
+    } else {
+        None
+    };
+    let url = crate::db::redact(&settings.database_url);
+    let state = app::state(settings, db, Arc::new(SystemClock))?;
+    let server = Server::bind(state).await?;
+    let addr = server.local_addr()?;
+    println!("中介服务超市已启动：http://{addr}/  (database: {url})");
+    println!("登录页 (log in): http://{addr}/login");
+    if let Some(accounts) = demo_accounts {
+        println!("演示账户 (demo accounts):");
+        for account in accounts {
+            println!(
+                "  {:<10} 用户名 {:<12} 密码 {}",
+                account.role_label, account.username, account.password
+            );
+        }
+    }
+    server.serve(app::shutdown_signal()).await
+}
+
+fn admin_password() -> anyhow::Result<String> {
+    if let Ok(secret) = std::env::var("ZHONGJIE_ADMIN_PASSWORD") {
+        if !secret.is_empty() {
+            return Ok(secret);
+        }
+    }
+    eprintln!("请输入管理员密码（至少12个字符）/ enter the administrator password:");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password")?;
+    let secret = line.trim_end_matches(['\r', '\n']).to_owned();
+    if secret.is_empty() {
+        bail!("没有读到密码 (no password given)");
+    }
+    Ok(secret)
+}
+
+/// Field errors of the CLI, in both languages.
+fn explain(error: crate::error::AppError) -> anyhow::Error {
+    let details: Vec<String> = error
+        .field_errors()
+        .iter()
+        .map(|e| format!("{}: {} ({})", e.field, e.message_zh, e.message_en))
+        .collect();
+    if details.is_empty() {
+        anyhow::anyhow!("{error:#}")
+    } else {
+        anyhow::anyhow!(details.join("\n"))
+    }
+}
+
+fn verify_audit(settings: &Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database_url, 2)?;
+    let outcome = db
+        .run_now(|conn| Ok(audit::verify(conn)?))
+        .map_err(explain)?;
+    match outcome {
+        Ok(report) => {
+            println!(
+                "审计链完整：{} 个事件，链头哈希 {} (audit chain intact: {} events, head {})",
+                report.events, report.head_hash, report.events, report.head_hash
+            );
+            Ok(())
+        }
+        Err(broken) => bail!(
+            "审计链在事件 {} 处断开：{} (audit chain broken at event {})",
+            broken.seq,
+            broken.reason,
+            broken.seq
+        ),
+    }
+}

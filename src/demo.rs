@@ -1,0 +1,71 @@
+//! Demo data for `zhongjie demo`: one account of each role, made once.
+
+use crate::accounts::rules::{Organization, Registration};
+use crate::accounts::{password, service, Role};
+use crate::db::schema::users;
+use crate::db::Db;
+use crate::supervision::Actor;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+pub struct DemoAccount {
+    pub role_label: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+}
+
+pub const ACCOUNTS: [(Role, &str, &str, &str, Option<(&str, &str)>); 3] = [
+    (Role::Admin, "admin", "demo-center-2026", "演示管理员", None),
+    (
+        Role::Applicant,
+        "yezhu",
+        "demo-applicant-2026",
+        "南昌市某建设单位",
+        Some(("南昌某建设有限公司", "91360102MA35ABCD40")),
+    ),
+    (
+        Role::Agency,
+        "jigou",
+        "demo-agency-2026",
+        "某环境咨询公司",
+        Some(("某环境咨询有限公司", "91350100M000100Y43")),
+    ),
+];
+
+/// Creates the demo accounts that do not exist yet; returns all of them.
+pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<DemoAccount>> {
+    let mut accounts = Vec::new();
+    for (role, username, secret, display_name, organization) in ACCOUNTS {
+        let exists: i64 = db
+            .run_now(|conn| {
+                Ok(users::table
+                    .filter(users::username.eq(username))
+                    .count()
+                    .get_result(conn)?)
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if exists == 0 {
+            let registration = Registration {
+                username: username.into(),
+                password: secret.into(),
+                display_name: display_name.into(),
+                role,
+                organization: organization.map(|(name, uscc)| Organization {
+                    name: name.into(),
+                    uscc: uscc.into(),
+                }),
+            };
+            let hash = password::hash(secret)?;
+            db.write_now(|conn| {
+                service::insert_user(conn, now, &registration, &hash, Some(Actor::system()))
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        accounts.push(DemoAccount {
+            role_label: role.label_zh(),
+            username,
+            password: secret,
+        });
+    }
+    Ok(accounts)
+}

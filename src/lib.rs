@@ -1,0 +1,14 @@
+//! zhongjie, 中介服务超市: the intermediary-services marketplace of a
+//! government service centre. `docs/ARCHITECTURE.md` is the map.
+
+pub mod accounts;
+pub mod app;
+pub mod calendar;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod supervision;
+pub mod web;

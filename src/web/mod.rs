@@ -1,0 +1,136 @@
+//! The HTTP layer shared by all parts: the router, middleware (security
+//! headers, limits, metrics, error pages), static assets and the OpenAPI document.
+
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod pages;
+
+use crate::accounts;
+use crate::app::AppState;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post};
+use axum::{middleware, Json, Router};
+use chrono::NaiveDateTime;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies above this are refused (uploads get their own limit later).
+const BODY_LIMIT: usize = 1024 * 1024;
+
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/users", post(accounts::routes::register))
+        .route(
+            "/api/v1/users/{id}/unlock",
+            post(accounts::routes::unlock_user),
+        )
+        .route("/api/v1/sessions", post(accounts::routes::login))
+        .route("/api/v1/sessions/current", delete(accounts::routes::logout))
+        .route("/api/v1/me", get(accounts::routes::me))
+        .route(
+            "/api/v1/tokens",
+            post(accounts::routes::create_token).get(accounts::routes::list_tokens),
+        )
+        .route(
+            "/api/v1/tokens/{id}",
+            delete(accounts::routes::revoke_token),
+        )
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/{*rest}", axum::routing::any(pages::not_found));
+
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/register",
+            get(accounts::pages::register_form).post(accounts::pages::register),
+        )
+        .route(
+            "/login",
+            get(accounts::pages::login_form).post(accounts::pages::login),
+        )
+        .route("/logout", post(accounts::pages::logout))
+        .route("/account", get(accounts::pages::account))
+        .route("/account/tokens", post(accounts::pages::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(accounts::pages::revoke_token),
+        )
+        .route("/admin/users", get(accounts::pages::admin_users))
+        .route(
+            "/admin/users/{id}/unlock",
+            post(accounts::pages::admin_unlock),
+        );
+
+    Router::new()
+        .merge(api)
+        .merge(pages)
+        .merge(assets::routes())
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::render))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(pages::render_error_pages))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn security_header(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Liveness and database reachability, for load balancers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let ok = state
+        .db
+        .run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+        .is_ok();
+    if ok {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ok" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "database unavailable" })),
+        )
+    }
+}
+
+/// A stored UTC time as people read it: China Standard Time.
+pub fn format_time(utc: NaiveDateTime) -> String {
+    let offset = crate::calendar::rules::china_offset();
+    utc.and_utc()
+        .with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
