@@ -14,28 +14,50 @@ pub struct DemoAccount {
     pub password: &'static str,
 }
 
-pub const ACCOUNTS: [(Role, &str, &str, &str, Option<(&str, &str)>); 3] = [
-    (Role::Admin, "admin", "demo-center-2026", "演示管理员", None),
-    (
-        Role::Applicant,
-        "yezhu",
-        "demo-applicant-2026",
-        "南昌市某建设单位",
-        Some(("南昌某建设有限公司", "91360102MA35ABCD40")),
-    ),
-    (
-        Role::Agency,
-        "jigou",
-        "demo-agency-2026",
-        "某环境咨询公司",
-        Some(("某环境咨询有限公司", "91350100M000100Y43")),
-    ),
+/// One demo account as the CLI prints and seeds it.
+struct Seed {
+    role: Role,
+    username: &'static str,
+    password: &'static str,
+    display_name: &'static str,
+    organization: Option<(&'static str, &'static str)>,
+}
+
+const SEEDS: [Seed; 3] = [
+    Seed {
+        role: Role::Admin,
+        username: "admin",
+        password: "demo-center-2026",
+        display_name: "演示管理员",
+        organization: None,
+    },
+    Seed {
+        role: Role::Applicant,
+        username: "yezhu",
+        password: "demo-applicant-2026",
+        display_name: "南昌市某建设单位",
+        organization: Some(("南昌某建设有限公司", "91360102MA35ABCD40")),
+    },
+    Seed {
+        role: Role::Agency,
+        username: "jigou",
+        password: "demo-agency-2026",
+        display_name: "某环境咨询公司",
+        organization: Some(("某环境咨询有限公司", "91350100M000100Y43")),
+    },
 ];
 
 /// Creates the demo accounts that do not exist yet; returns all of them.
 pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
-    for (role, username, secret, display_name, organization) in ACCOUNTS {
+    for Seed {
+        role,
+        username,
+        password: secret,
+        display_name,
+        organization,
+    } in SEEDS
+    {
         let exists: i64 = db
             .run_now(|conn| {
                 Ok(users::table

@@ -87,9 +87,7 @@ pub fn policy_violation(password: &str, username: &str) -> Option<(&'static str,
             "The password must not contain the user name.",
         ));
     }
-    if COMMON.contains(&lowered.as_str())
-        || password.chars().all(|c| Some(c) == password.chars().next())
-    {
+    if COMMON.contains(&lowered.as_str()) || password.chars().all(|c| password.starts_with(c)) {
         return Some((
             "该密码过于常见，请换一个。",
             "This password is too common; choose another.",

@@ -1,0 +1,162 @@
+//! Pages in a real headless Chromium, driven through chromedriver (set
+//! `CHROMEDRIVER` to its path; `CHROME_BIN` overrides `/usr/bin/chromium`).
+//! Compiled only when `CHROMEDRIVER` is set at build time (see build.rs).
+#![cfg(browser_tests)]
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A chromedriver on its own port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn browser() -> (Driver, Client) {
+    let chromedriver = std::env::var("CHROMEDRIVER").expect("CHROMEDRIVER");
+    let port = free_port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
+    let profile = tempfile::tempdir().expect("profile directory");
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
+    let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ]
+        }
+    });
+    let capabilities = match capabilities {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("an object literal"),
+    };
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver at {} did not start a session", driver.url);
+}
+
+async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.expect(id);
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    std::fs::write(dir.join(name), png).expect("screenshot written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_user_registers_and_logs_in_through_the_pages() {
+    let app = TestApp::new().await;
+    let (_driver, client) = browser().await;
+
+    client.goto(&app.url("/")).await.unwrap();
+    click(&client, "a[href='/register'].button").await;
+    assert!(client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/register"));
+
+    // A mistyped credit code is shown next to its field, and what was typed stays.
+    click(&client, "input[name=role][value=applicant]").await;
+    type_into(&client, "username", "nanchang_owner").await;
+    type_into(&client, "password", PASSWORD).await;
+    type_into(&client, "display_name", "南昌市某建设单位").await;
+    click(&client, "input[name=party][value=organization]").await;
+    type_into(&client, "organization_name", "南昌某建设有限公司").await;
+    type_into(&client, "organization_uscc", "91360102MA35ABCD41").await;
+    click(&client, "form[action='/register'] button[type=submit]").await;
+    let error = client
+        .find(Locator::Id("organization_uscc-error"))
+        .await
+        .unwrap();
+    assert!(error.text().await.unwrap().contains("校验位不正确"));
+    let kept = client.find(Locator::Id("username")).await.unwrap();
+    assert_eq!(
+        kept.prop("value").await.unwrap().as_deref(),
+        Some("nanchang_owner")
+    );
+    screenshot(&client, "register-error.png").await;
+
+    type_into(&client, "organization_uscc", "91360102MA35ABCD40").await;
+    type_into(&client, "password", PASSWORD).await;
+    click(&client, "form[action='/register'] button[type=submit]").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/login");
+    assert!(client.source().await.unwrap().contains("注册成功"));
+
+    type_into(&client, "username", "nanchang_owner").await;
+    type_into(&client, "password", PASSWORD).await;
+    click(&client, "form[action='/login'] button[type=submit]").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/account");
+    let shown = client.find(Locator::Id("account-username")).await.unwrap();
+    assert_eq!(shown.text().await.unwrap(), "nanchang_owner");
+    assert!(client
+        .source()
+        .await
+        .unwrap()
+        .contains("南昌某建设有限公司"));
+    screenshot(&client, "account.png").await;
+
+    // Log out through the navigation.
+    click(&client, "form[action='/logout'] button").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/");
+    assert!(client.find(Locator::Css("a[href='/login']")).await.is_ok());
+    client.close().await.unwrap();
+}
