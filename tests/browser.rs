@@ -93,6 +93,16 @@ async fn click(client: &Client, css: &str) {
         .expect("click");
 }
 
+/// Waits for an element of the next page, so a check never reads the page before it.
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
@@ -107,6 +117,7 @@ async fn a_new_user_registers_and_logs_in_through_the_pages() {
 
     client.goto(&app.url("/")).await.unwrap();
     click(&client, "a[href='/register'].button").await;
+    wait_for(&client, "form[action='/register']").await;
     assert!(client
         .current_url()
         .await
@@ -138,14 +149,15 @@ async fn a_new_user_registers_and_logs_in_through_the_pages() {
     type_into(&client, "organization_uscc", "91360102MA35ABCD40").await;
     type_into(&client, "password", PASSWORD).await;
     click(&client, "form[action='/register'] button[type=submit]").await;
+    wait_for(&client, "form[action='/login']").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
     assert!(client.source().await.unwrap().contains("注册成功"));
 
     type_into(&client, "username", "nanchang_owner").await;
     type_into(&client, "password", PASSWORD).await;
     click(&client, "form[action='/login'] button[type=submit]").await;
+    let shown = wait_for(&client, "#account-username").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/account");
-    let shown = client.find(Locator::Id("account-username")).await.unwrap();
     assert_eq!(shown.text().await.unwrap(), "nanchang_owner");
     assert!(client
         .source()
@@ -156,7 +168,7 @@ async fn a_new_user_registers_and_logs_in_through_the_pages() {
 
     // Log out through the navigation.
     click(&client, "form[action='/logout'] button").await;
+    wait_for(&client, "a[href='/login']").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/");
-    assert!(client.find(Locator::Css("a[href='/login']")).await.is_ok());
     client.close().await.unwrap();
 }
