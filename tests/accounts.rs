@@ -149,6 +149,39 @@ async fn each_kind_of_bad_input_names_its_field() {
 }
 
 #[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site() {
+    let app = TestApp::new().await;
+    app.applicant("owner").await;
+    let response = app.try_log_in("owner", PASSWORD).await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("zj_session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    // The cookie holds the secret; the database only its hash.
+    let secret = cookie
+        .trim_start_matches("zj_session=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let stored: Vec<String> = app
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            use zhongjie::db::schema::sessions;
+            Ok(sessions::table.select(sessions::token_hash).load(conn)?)
+        })
+        .await
+        .unwrap();
+    assert!(!stored.contains(&secret));
+    assert!(stored.contains(&zhongjie::accounts::secrets::hash_secret(&secret)));
+}
+
+#[tokio::test]
 async fn logout_ends_the_session_on_the_server() {
     let app = TestApp::new().await;
     let user = app.applicant("owner").await;

@@ -46,7 +46,7 @@ async fn registration_failures_lockouts_and_tokens_are_journaled() {
         "session.created",
         "api_token.created",
         "login.failed",
-        "user.locked",
+        "login.locked",
         "login.failed_unknown_user",
     ] {
         assert!(
@@ -55,7 +55,28 @@ async fn registration_failures_lockouts_and_tokens_are_journaled() {
         );
     }
     assert_eq!(actions.iter().filter(|a| *a == "login.failed").count(), 5);
-    assert_eq!(actions.iter().filter(|a| *a == "user.locked").count(), 1);
+    assert_eq!(actions.iter().filter(|a| *a == "login.locked").count(), 1);
+}
+
+#[tokio::test]
+async fn unknown_names_are_slowed_and_locked_like_real_ones() {
+    let app = TestApp::new().await;
+    for _ in 0..6 {
+        app.try_log_in("ghost", PASSWORD).await;
+    }
+    let actions = actions(&app).await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "login.failed_unknown_user")
+            .count(),
+        5
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "login.locked").count(), 1);
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("login.refused_locked")
+    );
 }
 
 #[tokio::test]

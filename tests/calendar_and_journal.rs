@@ -22,7 +22,10 @@ async fn the_seeded_calendar_counts_working_days_across_national_day() {
     // Wed 30 Sept, Thu 8 Oct, Fri 9 Oct; the deadline is 24:00 of Fri 9 Oct.
     let published = Utc.with_ymd_and_hms(2026, 9, 29, 2, 0, 0).unwrap();
     let deadline = calendar.deadline_after(published, 3);
-    assert_eq!(deadline, Utc.with_ymd_and_hms(2026, 10, 9, 16, 0, 0).unwrap());
+    assert_eq!(
+        deadline,
+        Utc.with_ymd_and_hms(2026, 10, 9, 16, 0, 0).unwrap()
+    );
 }
 
 #[tokio::test]
@@ -32,15 +35,22 @@ async fn seeding_again_keeps_what_admins_removed() {
     app.db
         .write(move |conn| {
             use zhongjie::db::schema::calendar_days;
-            diesel::delete(calendar_days::table.filter(calendar_days::day.eq(national_day))).execute(conn)?;
+            diesel::delete(calendar_days::table.filter(calendar_days::day.eq(national_day)))
+                .execute(conn)?;
             Ok(())
         })
         .await
         .unwrap();
     let db = app.db.clone();
-    tokio::task::spawn_blocking(move || calendar::seed(&db)).await.unwrap().unwrap();
+    tokio::task::spawn_blocking(move || calendar::seed(&db))
+        .await
+        .unwrap()
+        .unwrap();
     let calendar = calendar::load(&app.db).await.unwrap();
-    assert!(calendar.is_working_day(national_day), "the removed day stays removed");
+    assert!(
+        calendar.is_working_day(national_day),
+        "the removed day stays removed"
+    );
 }
 
 #[tokio::test]
@@ -85,5 +95,8 @@ async fn public_changes_get_gap_free_numbers_and_failed_writes_leave_none() {
         })
         .await
         .unwrap();
-    assert_eq!(rows, vec![(1, "a".into()), (2, "b".into()), (3, "d".into())]);
+    assert_eq!(
+        rows,
+        vec![(1, "a".into()), (2, "b".into()), (3, "d".into())]
+    );
 }

@@ -9,6 +9,7 @@ pub mod rules;
 pub mod secrets;
 pub mod service;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 pub mod uscc;
 pub mod views;

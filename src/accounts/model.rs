@@ -54,8 +54,6 @@ pub struct UserRow {
     pub organization_name: Option<String>,
     pub organization_uscc: Option<String>,
     pub password_hash: String,
-    pub failed_logins: i32,
-    pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -76,7 +74,6 @@ pub struct NewUser<'a> {
     pub organization_name: Option<&'a str>,
     pub organization_uscc: Option<&'a str>,
     pub password_hash: &'a str,
-    pub failed_logins: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

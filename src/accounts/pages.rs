@@ -4,7 +4,7 @@
 use super::model::UserRow;
 use super::routes::{end_session, removal_cookie, session_cookie};
 use super::rules::{OrganizationInput, RegistrationInput};
-use super::{service, tokens, Role};
+use super::{service, throttle, tokens, Role};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::supervision::Actor;
@@ -313,8 +313,11 @@ struct AdminUsersPage {
 pub async fn admin_users(State(state): State<AppState>, page: Page) -> AppResult<Response> {
     page.require_user()?.require(&[Role::Admin])?;
     let now = state.now();
-    let throttle = state.settings.login_throttle;
     let rows = service::list_users(&state).await?;
+    let locked = state
+        .db
+        .run(move |conn| Ok(throttle::locked_names(conn, now)?))
+        .await?;
     let template = AdminUsersPage {
         layout: page.layout("用户管理"),
         users: rows
@@ -328,7 +331,7 @@ pub async fn admin_users(State(state): State<AppState>, page: Page) -> AppResult
                     (Some(name), Some(code)) => format!("{name}（{code}）"),
                     _ => "自然人".into(),
                 },
-                locked: throttle.is_locked(u.locked_until, now),
+                locked: locked.contains(&u.username),
                 created_at: crate::web::format_time(u.created_at),
             })
             .collect(),

@@ -3,7 +3,7 @@
 
 use super::model::{NewUser, Role, UserRow};
 use super::rules::{self, Registration, RegistrationInput};
-use super::{password, sessions};
+use super::{password, sessions, throttle};
 use crate::app::AppState;
 use crate::db::schema::users;
 use crate::db::{Db, DbConnection};
@@ -52,7 +52,6 @@ pub fn insert_user(
             organization_name: organization.map(|o| o.name.as_str()),
             organization_uscc: organization.map(|o| o.uscc.as_str()),
             password_hash,
-            failed_logins: 0,
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
         })
@@ -118,22 +117,16 @@ pub struct LoggedIn {
     pub session: sessions::NewSession,
 }
 
-enum Attempt {
-    Unknown,
-    Locked(UserRow),
-    Known(UserRow),
-}
-
 /// Checks the password and opens a session. Every failure gives the same
-/// answer after the same work, whether the user exists, the password is wrong
-/// or the account is locked.
+/// answer after the same work and the same slow-down, whether the user
+/// exists, the password is wrong or the name is locked.
 pub async fn login(state: &AppState, username: &str, secret: &str) -> AppResult<LoggedIn> {
-    let throttle = state.settings.login_throttle;
+    let rules = state.settings.login_throttle;
     let now = state.now();
-    let name =
-        rules::normalize_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    let name = rules::normalize_username(username)
+        .unwrap_or_else(|_| username.trim().to_lowercase().chars().take(64).collect());
     let lookup = name.clone();
-    let attempt = state
+    let (user, throttled) = state
         .db
         .run(move |conn| {
             let user = users::table
@@ -141,19 +134,13 @@ pub async fn login(state: &AppState, username: &str, secret: &str) -> AppResult<
                 .select(UserRow::as_select())
                 .first(conn)
                 .optional()?;
-            Ok(match user {
-                None => Attempt::Unknown,
-                Some(user) if throttle.is_locked(user.locked_until, now) => Attempt::Locked(user),
-                Some(user) => Attempt::Known(user),
-            })
+            Ok((user, throttle::state_of(conn, &lookup)?))
         })
         .await?;
+    let locked = rules.is_locked(throttled.locked_until, now);
 
     let candidate = secret.to_owned();
-    let stored = match &attempt {
-        Attempt::Known(user) | Attempt::Locked(user) => Some(user.password_hash.clone()),
-        Attempt::Unknown => None,
-    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = tokio::task::spawn_blocking(move || match stored {
         Some(phc) => password::verify(&candidate, &phc),
         None => {
@@ -164,18 +151,13 @@ pub async fn login(state: &AppState, username: &str, secret: &str) -> AppResult<
     .await
     .map_err(|e| AppError::Internal(e.into()))?;
 
-    match attempt {
-        Attempt::Known(user) if password_ok => {
+    match user {
+        Some(user) if password_ok && !locked => {
             let settings = state.settings.clone();
             state
                 .db
                 .write(move |conn| {
-                    diesel::update(users::table.find(user.id))
-                        .set((
-                            users::failed_logins.eq(0),
-                            users::locked_until.eq(None::<chrono::NaiveDateTime>),
-                        ))
-                        .execute(conn)?;
+                    throttle::clear(conn, &user.username)?;
                     let session = sessions::create(conn, now, user.id, &settings)?;
                     journal(
                         conn,
@@ -189,115 +171,68 @@ pub async fn login(state: &AppState, username: &str, secret: &str) -> AppResult<
                         },
                         Publish::No,
                     )?;
-                    let user = users::table
-                        .find(user.id)
-                        .select(UserRow::as_select())
-                        .first(conn)?;
                     Ok(LoggedIn { user, session })
                 })
                 .await
         }
-        Attempt::Known(user) => {
+        user => {
+            let user_id = user.map(|u| u.id);
             let failed = state
                 .db
-                .write(move |conn| record_failure(conn, now, &throttle, user.id))
+                .write(move |conn| record_failure(conn, now, &rules, &name, user_id, locked))
                 .await?;
-            tokio::time::sleep(throttle.delay(failed)).await;
-            Err(AppError::LoginFailed)
-        }
-        Attempt::Locked(user) => {
-            state
-                .db
-                .write(move |conn| {
-                    journal(
-                        conn,
-                        now,
-                        &Actor::anonymous(),
-                        Event {
-                            action: "login.refused_locked",
-                            entity_type: "user",
-                            entity_id: user.id.to_string(),
-                            detail: json!({}),
-                        },
-                        Publish::No,
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            tokio::time::sleep(throttle.delay(user.failed_logins)).await;
-            Err(AppError::LoginFailed)
-        }
-        Attempt::Unknown => {
-            state
-                .db
-                .write(move |conn| {
-                    journal(
-                        conn,
-                        now,
-                        &Actor::anonymous(),
-                        Event {
-                            action: "login.failed_unknown_user",
-                            entity_type: "login",
-                            entity_id: name.chars().take(64).collect(),
-                            detail: json!({}),
-                        },
-                        Publish::No,
-                    )?;
-                    Ok(())
-                })
-                .await?;
+            tokio::time::sleep(rules.delay(failed)).await;
             Err(AppError::LoginFailed)
         }
     }
 }
 
-/// Counts one more failure from fresh data in the transaction; locks when due.
+/// Journals a failed attempt and, unless the name is already locked, counts
+/// it. Returns the failures that set the slow-down.
 fn record_failure(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-    throttle: &rules::LoginThrottle,
-    user_id: i64,
+    rules: &rules::LoginThrottle,
+    name: &str,
+    user_id: Option<i64>,
+    locked: bool,
 ) -> AppResult<i32> {
-    let user = users::table
-        .find(user_id)
-        .select(UserRow::as_select())
-        .first(conn)?;
-    let live = throttle.live_failures(user.failed_logins, user.locked_until, now);
-    let record = throttle.after_failure(live, now);
-    diesel::update(users::table.find(user_id))
-        .set((
-            users::failed_logins.eq(record.failed_logins),
-            users::locked_until.eq(record
-                .locked_until
-                .or(user.locked_until.filter(|_| live > 0))),
-        ))
-        .execute(conn)?;
-    let actor = Actor::anonymous();
-    journal(
-        conn,
-        now,
-        &actor,
-        Event {
-            action: "login.failed",
-            entity_type: "user",
-            entity_id: user_id.to_string(),
-            detail: json!({ "failed_logins": record.failed_logins }),
-        },
-        Publish::No,
-    )?;
-    if record.locked_now {
+    let (entity_type, entity_id) = match user_id {
+        Some(id) => ("user", id.to_string()),
+        None => ("login", name.to_owned()),
+    };
+    let event = |conn: &mut DbConnection, action: &'static str, detail: serde_json::Value| {
         journal(
             conn,
             now,
-            &actor,
+            &Actor::anonymous(),
             Event {
-                action: "user.locked",
-                entity_type: "user",
-                entity_id: user_id.to_string(),
-                detail: json!({ "locked_until": record.locked_until.map(|t| t.and_utc().to_rfc3339()) }),
+                action,
+                entity_type,
+                entity_id: entity_id.clone(),
+                detail,
             },
             Publish::No,
-        )?;
+        )
+    };
+    if locked {
+        event(conn, "login.refused_locked", json!({}))?;
+        return Ok(throttle::state_of(conn, name)?.failed_logins);
+    }
+    let record = throttle::record_failure(conn, now, rules, name)?;
+    let action = if user_id.is_some() {
+        "login.failed"
+    } else {
+        "login.failed_unknown_user"
+    };
+    event(
+        conn,
+        action,
+        json!({ "failed_logins": record.failed_logins }),
+    )?;
+    if record.locked_now {
+        let until = record.locked_until.map(|t| t.and_utc().to_rfc3339());
+        event(conn, "login.locked", json!({ "locked_until": until }))?;
     }
     Ok(record.failed_logins)
 }
@@ -308,15 +243,13 @@ pub async fn unlock(state: &AppState, admin: Actor, user_id: i64) -> AppResult<(
     state
         .db
         .write(move |conn| {
-            let updated = diesel::update(users::table.find(user_id))
-                .set((
-                    users::failed_logins.eq(0),
-                    users::locked_until.eq(None::<chrono::NaiveDateTime>),
-                ))
-                .execute(conn)?;
-            if updated == 0 {
-                return Err(AppError::NotFound);
-            }
+            let username: String = users::table
+                .find(user_id)
+                .select(users::username)
+                .first(conn)
+                .optional()?
+                .ok_or(AppError::NotFound)?;
+            throttle::clear(conn, &username)?;
             journal(
                 conn,
                 now,

@@ -10,9 +10,16 @@ diesel::table! {
         organization_name -> Nullable<Text>,
         organization_uscc -> Nullable<Text>,
         password_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttles (username) {
+        username -> Text,
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
-        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }

@@ -87,6 +87,19 @@ impl FreshDatabase {
                 .load(&mut admin)
                 .expect("pg_database");
         if existing.is_empty() {
+            // Templates of older migrations are of no further use.
+            let stale: Vec<Name> = diesel::sql_query(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'zj_template_%' AND datname <> $1",
+            )
+            .bind::<Text, _>(&template)
+            .load(&mut admin)
+            .expect("pg_database");
+            for old in stale {
+                let _ = admin.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    old.datname
+                ));
+            }
             let building = format!("{template}_building");
             admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS {building}"))

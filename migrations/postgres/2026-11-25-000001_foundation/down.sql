@@ -5,4 +5,5 @@ DROP TABLE audit_events;
 DROP TABLE log_heads;
 DROP TABLE api_tokens;
 DROP TABLE sessions;
+DROP TABLE login_throttles;
 DROP TABLE users;

@@ -9,12 +9,20 @@ CREATE TABLE users (
     organization_name TEXT,
     organization_uscc TEXT,
     password_hash TEXT NOT NULL,
-    failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     CHECK ((organization_name IS NULL) = (organization_uscc IS NULL))
 );
+
+-- Failed logins per user name, whether or not such a user exists, so the
+-- slow-down and the lock never tell which names are registered.
+CREATE TABLE login_throttles (
+    username TEXT PRIMARY KEY,
+    failed_logins INTEGER NOT NULL,
+    locked_until TIMESTAMP,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX login_throttles_updated_at ON login_throttles(updated_at);
 
 CREATE TABLE sessions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
