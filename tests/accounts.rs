@@ -438,6 +438,7 @@ async fn who_may_call_what() {
     let anonymous = app.client();
     for (method, path) in [
         ("GET", "/api/v1/me"),
+        ("PUT", "/api/v1/me/password"),
         ("GET", "/api/v1/tokens"),
         ("POST", "/api/v1/tokens"),
         ("DELETE", "/api/v1/tokens/1"),
@@ -517,4 +518,60 @@ async fn machine_endpoints_answer() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(problem(missing).await["type"], "/problems/not-found");
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let app = TestApp::new().await;
+    let laptop = app.applicant("owner").await;
+    let phone = app.log_in("owner", PASSWORD).await;
+    let (_, secret) = laptop.create_token("报表系统").await;
+
+    let wrong = laptop
+        .client
+        .put(app.url("/api/v1/me/password"))
+        .header("X-CSRF-Token", &laptop.csrf)
+        .json(&json!({ "current_password": "not it at all", "new_password": "short" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&problem(wrong).await),
+        vec!["current_password", "new_password"]
+    );
+    assert_eq!(
+        phone.get("/api/v1/me").await.status(),
+        StatusCode::OK,
+        "a refused change ends nothing"
+    );
+
+    let changed = laptop
+        .client
+        .put(app.url("/api/v1/me/password"))
+        .header("X-CSRF-Token", &laptop.csrf)
+        .json(&json!({ "current_password": PASSWORD, "new_password": "a brand new passphrase" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(laptop.get("/api/v1/me").await.status(), StatusCode::OK);
+    assert_eq!(
+        phone.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.try_log_in("owner", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    app.log_in("owner", "a brand new passphrase").await;
+    // API tokens are separate credentials, revoked on their own.
+    let machine = reqwest::Client::new();
+    let me = machine
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
 }

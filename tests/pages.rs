@@ -292,3 +292,46 @@ async fn unknown_pages_and_assets() {
         "no asset from elsewhere"
     );
 }
+
+#[tokio::test]
+async fn the_password_is_changed_on_the_account_page() {
+    let app = TestApp::new().await;
+    let user = app.applicant("owner").await;
+    let (_, html) = page(&user.client, app.url("/account")).await;
+    assert!(html.contains("<label for=\"current_password\">"));
+    let token = csrf_token(&html);
+    let refused = submit(
+        &user.client,
+        app.url("/account/password"),
+        &[
+            ("csrf_token", &token),
+            ("current_password", "wrong wrong wrong"),
+            ("new_password", "another long phrase"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"current_password-error\""));
+
+    let changed = submit(
+        &user.client,
+        app.url("/account/password"),
+        &[
+            ("csrf_token", &token),
+            ("current_password", PASSWORD),
+            ("new_password", "another long phrase"),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert!(changed
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"password-changed\""));
+    app.log_in("owner", "another long phrase").await;
+}

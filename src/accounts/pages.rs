@@ -184,6 +184,16 @@ pub struct TokenLine {
     pub last_used_at: String,
 }
 
+/// What the account page shows besides the account: the outcome of the form just sent.
+#[derive(Default)]
+struct AccountNotes {
+    new_secret: String,
+    token_name: String,
+    token_error: String,
+    password_errors: Vec<FieldError>,
+    password_changed: bool,
+}
+
 #[derive(Template)]
 #[template(path = "accounts/account.html")]
 struct AccountPage {
@@ -191,18 +201,20 @@ struct AccountPage {
     user: UserRow,
     role_label: &'static str,
     tokens: Vec<TokenLine>,
-    new_secret: String,
-    token_name: String,
-    token_error: String,
+    notes: AccountNotes,
+}
+
+impl AccountPage {
+    fn password_error(&self, field: &str) -> String {
+        field_message(&self.notes.password_errors, field)
+    }
 }
 
 async fn account_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
-    new_secret: String,
-    token_name: String,
-    token_error: String,
+    notes: AccountNotes,
 ) -> AppResult<Response> {
     let user = page.require_user()?;
     let rows = tokens::list(state, user.user.id).await?;
@@ -222,23 +234,13 @@ async fn account_page(
                     .unwrap_or_else(|| "从未使用".into()),
             })
             .collect(),
-        new_secret,
-        token_name,
-        token_error,
+        notes,
     };
     Ok(page.render(status, &template))
 }
 
 pub async fn account(State(state): State<AppState>, page: Page) -> AppResult<Response> {
-    account_page(
-        &state,
-        &page,
-        StatusCode::OK,
-        String::new(),
-        String::new(),
-        String::new(),
-    )
-    .await
+    account_page(&state, &page, StatusCode::OK, AccountNotes::default()).await
 }
 
 #[derive(Deserialize)]
@@ -253,33 +255,68 @@ pub async fn create_token(
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?;
-    match tokens::create(&state, &user.user, &form.name).await {
+    let (status, notes) = match tokens::create(&state, &user.user, &form.name).await {
         // Shown once, on this answer only.
-        Ok(created) => {
-            account_page(
-                &state,
-                &page,
-                StatusCode::CREATED,
-                created.secret,
-                String::new(),
-                String::new(),
-            )
-            .await
-        }
-        Err(AppError::Invalid(errors)) => {
-            let message = field_message(&errors, "name");
-            account_page(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                String::new(),
-                form.name,
-                message,
-            )
-            .await
-        }
-        Err(other) => Err(other),
-    }
+        Ok(created) => (
+            StatusCode::CREATED,
+            AccountNotes {
+                new_secret: created.secret,
+                ..Default::default()
+            },
+        ),
+        Err(AppError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountNotes {
+                token_error: field_message(&errors, "name"),
+                token_name: form.name,
+                ..Default::default()
+            },
+        ),
+        Err(other) => return Err(other),
+    };
+    account_page(&state, &page, status, notes).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let user = page.require_user()?;
+    let outcome = service::change_password(
+        &state,
+        &user.user,
+        user.session_id(),
+        &form.current_password,
+        &form.new_password,
+    )
+    .await;
+    let (status, notes) = match outcome {
+        Ok(()) => (
+            StatusCode::OK,
+            AccountNotes {
+                password_changed: true,
+                ..Default::default()
+            },
+        ),
+        Err(AppError::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountNotes {
+                password_errors: errors,
+                ..Default::default()
+            },
+        ),
+        Err(other) => return Err(other),
+    };
+    account_page(&state, &page, status, notes).await
 }
 
 pub async fn revoke_token(

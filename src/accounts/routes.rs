@@ -105,6 +105,26 @@ pub async fn me(user: CurrentUser) -> Json<UserEnvelope> {
     })
 }
 
+/// Change the caller's password; every other session of the caller ends.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts",
+    request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 422, description = "Wrong current password or a refused new one", body = Problem, content_type = "application/problem+json")))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<ChangePasswordRequest>,
+) -> AppResult<StatusCode> {
+    service::change_password(
+        &state,
+        &user.user,
+        user.session_id(),
+        &input.current_password,
+        &input.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Create a personal API token; its secret is shown only in this answer.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts",
     request_body = CreateTokenRequest,

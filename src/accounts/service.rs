@@ -267,6 +267,69 @@ pub async fn unlock(state: &AppState, admin: Actor, user_id: i64) -> AppResult<(
         .await
 }
 
+/// Changes a password after checking the current one, and ends every other
+/// session of the user (the one making the change, if any, stays).
+pub async fn change_password(
+    state: &AppState,
+    user: &UserRow,
+    keep_session: Option<i64>,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
+    let mut errors = Vec::new();
+    let (candidate, stored) = (current.to_owned(), user.password_hash.clone());
+    let current_ok = tokio::task::spawn_blocking(move || password::verify(&candidate, &stored))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if !current_ok {
+        errors.push(FieldError::new(
+            "current_password",
+            "当前密码不正确。",
+            "The current password is wrong.",
+        ));
+    }
+    if let Some((zh, en)) = password::policy_violation(new, &user.username) {
+        errors.push(FieldError::new("new_password", zh, en));
+    } else if new == current {
+        errors.push(FieldError::new(
+            "new_password",
+            "新密码不能与当前密码相同。",
+            "The new password must differ from the current one.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = hash_password(new.to_owned()).await?;
+    let now = state.now();
+    let (user_id, username) = (user.id, user.username.clone());
+    state
+        .db
+        .write(move |conn| {
+            diesel::update(users::table.find(user_id))
+                .set((
+                    users::password_hash.eq(&hash),
+                    users::updated_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+            let ended = sessions::delete_others(conn, user_id, keep_session)?;
+            journal(
+                conn,
+                now,
+                &Actor::user(user_id, &username),
+                Event {
+                    action: "user.password_changed",
+                    entity_type: "user",
+                    entity_id: user_id.to_string(),
+                    detail: json!({ "sessions_ended": ended }),
+                },
+                Publish::No,
+            )?;
+            Ok(())
+        })
+        .await
+}
+
 pub async fn list_users(state: &AppState) -> AppResult<Vec<UserRow>> {
     state
         .db

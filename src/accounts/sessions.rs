@@ -82,3 +82,14 @@ pub fn delete(conn: &mut DbConnection, session_id: i64) -> AppResult<()> {
     diesel::delete(sessions::table.find(session_id)).execute(conn)?;
     Ok(())
 }
+
+/// Ends every session of a user but `keep`; returns how many ended.
+pub fn delete_others(conn: &mut DbConnection, user_id: i64, keep: Option<i64>) -> AppResult<usize> {
+    let ended = diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep.unwrap_or(-1))),
+    )
+    .execute(conn)?;
+    Ok(ended)
+}

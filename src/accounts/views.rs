@@ -117,3 +117,11 @@ pub struct TokenList {
     pub tokens: Vec<TokenView>,
     pub meta: ListMeta,
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}

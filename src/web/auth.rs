@@ -29,6 +29,14 @@ impl CurrentUser {
         self.user.role()
     }
 
+    /// The session this request came with, if it came with one.
+    pub fn session_id(&self) -> Option<i64> {
+        match self.credential {
+            Credential::Session { id, .. } => Some(id),
+            Credential::Token { .. } => None,
+        }
+    }
+
     /// Deny unless the caller has one of these roles.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
         if roles.contains(&self.role()) {

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{middleware, Json, Router};
 use chrono::NaiveDateTime;
 use std::time::Duration;
@@ -40,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sessions/current", delete(accounts::routes::logout))
         .route("/api/v1/me", get(accounts::routes::me))
         .route(
+            "/api/v1/me/password",
+            put(accounts::routes::change_password),
+        )
+        .route(
             "/api/v1/tokens",
             post(accounts::routes::create_token).get(accounts::routes::list_tokens),
         )
@@ -62,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(accounts::pages::logout))
         .route("/account", get(accounts::pages::account))
+        .route("/account/password", post(accounts::pages::change_password))
         .route("/account/tokens", post(accounts::pages::create_token))
         .route(
             "/account/tokens/{id}/revoke",

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
         routes::login,
         routes::logout,
         routes::me,
+        routes::change_password,
         routes::create_token,
         routes::list_tokens,
         routes::revoke_token,
@@ -27,6 +28,7 @@ use utoipa::OpenApi;
         views::SessionEnvelope,
         views::CreatedTokenEnvelope,
         views::TokenList,
+        views::ChangePasswordRequest,
     )),
     tags((name = "accounts", description = "Registration, sessions and API tokens"))
 )]
