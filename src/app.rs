@@ -43,6 +43,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
         tracing::info!(%version, "migration applied");
     }
     calendar::seed(&db).context("seeding the working-day calendar")?;
+    crate::catalog::seed::seed(&db, crate::clock::Clock::now(&crate::clock::SystemClock))?;
     Ok(db)
 }
 
@@ -78,6 +79,12 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        if let Some(every) = self.state.settings.watch_interval {
+            tokio::spawn(crate::agencies::watch::run_forever(
+                self.state.clone(),
+                every,
+            ));
+        }
         let router = web::router(self.state);
         axum::serve(
             self.listener,

@@ -19,6 +19,8 @@ pub struct Settings {
     /// …and at the latest this long after login.
     pub session_lifetime: Duration,
     pub login_throttle: LoginThrottle,
+    /// How often the deadline watch runs; `None` leaves it to the caller (tests).
+    pub watch_interval: Option<std::time::Duration>,
 }
 
 impl Settings {
@@ -37,6 +39,7 @@ impl Settings {
             session_idle: Duration::hours(2),
             session_lifetime: Duration::hours(12),
             login_throttle: LoginThrottle::default(),
+            watch_interval: Some(std::time::Duration::from_secs(60)),
         }
     }
 }

@@ -2,13 +2,18 @@
 //! government service centre. `docs/ARCHITECTURE.md` is the map.
 
 pub mod accounts;
+pub mod agencies;
 pub mod app;
+pub mod attachments;
 pub mod calendar;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod messages;
+pub mod offerings;
 pub mod supervision;
 pub mod web;

@@ -98,7 +98,211 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    divisions (code) {
+        code -> Text,
+        name -> Text,
+        parent_code -> Nullable<Text>,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    qualification_types (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        levels -> Text,
+        issuer -> Text,
+    }
+}
+
+diesel::table! {
+    service_items (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        approval_items -> Text,
+        department -> Text,
+        requirement_kind -> Text,
+        qualification_note -> Text,
+        abbreviations -> Text,
+        time_limit_days -> Integer,
+        fee_basis -> Text,
+        purpose -> Text,
+        materials -> Text,
+        provider -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_item_requirements (service_item_id, qualification_type_id) {
+        service_item_id -> BigInt,
+        qualification_type_id -> BigInt,
+        min_level -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        file_name -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agencies (id) {
+        id -> BigInt,
+        owner_user_id -> BigInt,
+        name -> Text,
+        uscc -> Text,
+        legal_representative -> Text,
+        region_code -> Text,
+        address -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        contact_email -> Text,
+        business_scope -> Text,
+        commitment_accepted -> Bool,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        status_until -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        admitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agency_regions (agency_id, division_code) {
+        agency_id -> BigInt,
+        division_code -> Text,
+    }
+}
+
+diesel::table! {
+    agency_attachments (agency_id, attachment_id) {
+        agency_id -> BigInt,
+        attachment_id -> BigInt,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    qualifications (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        qualification_type_id -> BigInt,
+        level -> Nullable<Text>,
+        certificate_no -> Text,
+        issuer -> Text,
+        valid_from -> Date,
+        valid_until -> Date,
+        scan_attachment_id -> Nullable<BigInt>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        expiry_warned_at -> Nullable<Timestamp>,
+        expiry_published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practitioners (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        name -> Text,
+        certificate_type -> Text,
+        certificate_no -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offerings (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        service_item_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        whole_province -> Bool,
+        price_basis -> Text,
+        price_min_fen -> Nullable<BigInt>,
+        price_max_fen -> Nullable<BigInt>,
+        discount_min_permille -> Nullable<Integer>,
+        discount_max_permille -> Nullable<Integer>,
+        promised_days -> Integer,
+        example_projects -> Text,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offering_regions (offering_id, division_code) {
+        offering_id -> BigInt,
+        division_code -> Text,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        subject -> Text,
+        body -> Text,
+        link -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens);
+diesel::joinable!(service_item_requirements -> service_items (service_item_id));
+diesel::joinable!(service_item_requirements -> qualification_types (qualification_type_id));
+diesel::joinable!(agencies -> users (owner_user_id));
+diesel::joinable!(agencies -> divisions (region_code));
+diesel::joinable!(agency_regions -> agencies (agency_id));
+diesel::joinable!(qualifications -> agencies (agency_id));
+diesel::joinable!(qualifications -> qualification_types (qualification_type_id));
+diesel::joinable!(practitioners -> agencies (agency_id));
+diesel::joinable!(offerings -> agencies (agency_id));
+diesel::joinable!(offerings -> service_items (service_item_id));
+diesel::joinable!(offering_regions -> offerings (offering_id));
+diesel::joinable!(messages -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    api_tokens,
+    divisions,
+    qualification_types,
+    service_items,
+    service_item_requirements,
+    attachments,
+    agencies,
+    agency_regions,
+    agency_attachments,
+    qualifications,
+    practitioners,
+    offerings,
+    offering_regions,
+    messages,
+);

@@ -22,8 +22,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Request bodies above this are refused (uploads get their own limit later).
+/// Request bodies above this are refused, except uploads.
 const BODY_LIMIT: usize = 1024 * 1024;
+/// An upload's 10 MB and the multipart framing around it.
+pub const UPLOAD_LIMIT: usize = crate::attachments::rules::MAX_BYTES + 64 * 1024;
 
 const CONTENT_SECURITY_POLICY: &str =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -51,6 +53,63 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/tokens/{id}",
             delete(accounts::routes::revoke_token),
         )
+        .route(
+            "/api/v1/service-items",
+            get(crate::catalog::routes::list).post(crate::catalog::routes::create),
+        )
+        .route(
+            "/api/v1/service-items/{id}",
+            get(crate::catalog::routes::show).patch(crate::catalog::routes::update),
+        )
+        .route(
+            "/api/v1/qualification-types",
+            get(crate::catalog::routes::types),
+        )
+        .route(
+            "/api/v1/agencies",
+            get(crate::agencies::routes::list).post(crate::agencies::routes::create),
+        )
+        .route(
+            "/api/v1/agencies/{id}",
+            get(crate::agencies::routes::show).patch(crate::agencies::routes::update),
+        )
+        .route(
+            "/api/v1/agencies/{id}/submit",
+            post(crate::agencies::routes::submit),
+        )
+        .route(
+            "/api/v1/agencies/{id}/review",
+            post(crate::agencies::routes::review),
+        )
+        .route(
+            "/api/v1/agencies/{id}/qualifications",
+            post(crate::agencies::routes::add_qualification),
+        )
+        .route(
+            "/api/v1/agencies/{id}/practitioners",
+            post(crate::agencies::routes::add_practitioner),
+        )
+        .route(
+            "/api/v1/qualifications/{id}/review",
+            post(crate::agencies::routes::review_qualification),
+        )
+        .route(
+            "/api/v1/offerings",
+            get(crate::offerings::routes::list).post(crate::offerings::routes::create),
+        )
+        .route(
+            "/api/v1/offerings/{id}",
+            get(crate::offerings::routes::show).patch(crate::offerings::routes::update),
+        )
+        .route(
+            "/api/v1/attachments",
+            post(crate::attachments::routes::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/api/v1/attachments/{id}",
+            get(crate::attachments::routes::download),
+        )
+        .route("/api/v1/messages", get(crate::messages::routes::list))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 

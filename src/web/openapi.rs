@@ -18,6 +18,27 @@ use utoipa::OpenApi;
         routes::list_tokens,
         routes::revoke_token,
         routes::unlock_user,
+        crate::catalog::routes::list,
+        crate::catalog::routes::show,
+        crate::catalog::routes::create,
+        crate::catalog::routes::update,
+        crate::catalog::routes::types,
+        crate::agencies::routes::create,
+        crate::agencies::routes::list,
+        crate::agencies::routes::show,
+        crate::agencies::routes::update,
+        crate::agencies::routes::submit,
+        crate::agencies::routes::review,
+        crate::agencies::routes::add_qualification,
+        crate::agencies::routes::review_qualification,
+        crate::agencies::routes::add_practitioner,
+        crate::offerings::routes::list,
+        crate::offerings::routes::create,
+        crate::offerings::routes::update,
+        crate::offerings::routes::show,
+        crate::attachments::routes::upload,
+        crate::attachments::routes::download,
+        crate::messages::routes::list,
     ),
     components(schemas(
         Problem,
@@ -30,7 +51,14 @@ use utoipa::OpenApi;
         views::TokenList,
         views::ChangePasswordRequest,
     )),
-    tags((name = "accounts", description = "Registration, sessions and API tokens"))
+    tags(
+        (name = "accounts", description = "Registration, sessions and API tokens"),
+        (name = "catalog", description = "The service catalogue and qualification types"),
+        (name = "agencies", description = "Agency registration, review and qualifications"),
+        (name = "offerings", description = "What agencies offer"),
+        (name = "attachments", description = "Uploaded documents"),
+        (name = "messages", description = "In-site messages"),
+    )
 )]
 pub struct ApiDoc;
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod supply;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use reqwest::{Client, Response, StatusCode};
@@ -52,6 +53,8 @@ impl TestApp {
             dir.path().to_path_buf(),
         );
         settings.db_pool_size = 4;
+        // Tests run the watch themselves, at the moments they choose.
+        settings.watch_interval = None;
         // Failed logins are still slowed, by less, so the suite stays quick.
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);
         settings.login_throttle.max_delay = std::time::Duration::from_millis(20);

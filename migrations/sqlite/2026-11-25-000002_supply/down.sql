@@ -1,0 +1,13 @@
+DROP TABLE messages;
+DROP TABLE offering_regions;
+DROP TABLE offerings;
+DROP TABLE practitioners;
+DROP TABLE qualifications;
+DROP TABLE agency_attachments;
+DROP TABLE agency_regions;
+DROP TABLE agencies;
+DROP TABLE attachments;
+DROP TABLE service_item_requirements;
+DROP TABLE service_items;
+DROP TABLE qualification_types;
+DROP TABLE divisions;

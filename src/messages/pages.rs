@@ -1,0 +1,52 @@
+//! The messages page: a user reads what the platform told them.
+
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::web::pages::{Layout, Page};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+pub struct MessageLine {
+    pub subject: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: String,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "messages.html")]
+struct MessagesPage {
+    layout: Layout,
+    messages: Vec<MessageLine>,
+}
+
+pub async fn messages(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+    let user_id = page.require_user()?.user.id;
+    let now = state.now();
+    let rows = state
+        .db
+        .run(move |conn| {
+            let rows = super::for_user(conn, user_id)?;
+            // Reading the page reads the messages.
+            super::mark_read(conn, user_id, now)?;
+            Ok(rows)
+        })
+        .await?;
+    let template = MessagesPage {
+        layout: page.layout("站内消息"),
+        messages: rows
+            .iter()
+            .map(|m| MessageLine {
+                subject: m.subject.clone(),
+                body: m.body.clone(),
+                link: m.link.clone(),
+                created_at: crate::web::format_time(m.created_at),
+                unread: m.read_at.is_none(),
+            })
+            .collect(),
+    };
+    Ok(page.render(StatusCode::OK, &template))
+}
