@@ -167,3 +167,41 @@ impl FromRequestParts<AppState> for FormToken {
         Ok(FormToken { token, new_cookie })
     }
 }
+
+/// A multipart form (with an optional file) whose CSRF token has been checked.
+pub struct CsrfMultipart {
+    pub fields: Vec<(String, String)>,
+    pub upload: Option<crate::attachments::routes::Upload>,
+}
+
+impl CsrfMultipart {
+    pub fn field(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let user = auth::resolve(&mut parts, state).await?;
+        let jar = CookieJar::from_headers(&parts.headers);
+        let multipart =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|_| AppError::CsrfRejected)?;
+        let (upload, fields) = crate::attachments::routes::read_multipart(multipart).await?;
+        let token = fields
+            .iter()
+            .find(|(name, _)| name == FIELD)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default();
+        verify(state, user.as_ref(), &jar, &token)?;
+        Ok(CsrfMultipart { fields, upload })
+    }
+}

@@ -131,6 +131,55 @@ pub fn router(state: AppState) -> Router {
             "/account/tokens/{id}/revoke",
             post(accounts::pages::revoke_token),
         )
+        .route("/messages", get(crate::messages::pages::messages))
+        .route("/service-items", get(crate::catalog::pages::list))
+        .route("/service-items/{id}", get(crate::catalog::pages::guide))
+        .route("/agencies", get(crate::agencies::pages::directory))
+        .route("/agencies/{id}", get(crate::agencies::pages::profile))
+        .route("/offerings/{id}", get(crate::offerings::pages::show))
+        .route(
+            "/my/agency",
+            get(crate::agencies::pages::mine).post(crate::agencies::pages::save_mine),
+        )
+        .route(
+            "/my/agency/submit",
+            post(crate::agencies::pages::submit_mine),
+        )
+        .route(
+            "/my/agency/qualifications",
+            post(crate::agencies::pages::add_qualification)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/my/agency/attachments",
+            post(crate::agencies::pages::add_attachment).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/my/agency/practitioners",
+            post(crate::agencies::pages::add_practitioner),
+        )
+        .route(
+            "/my/offerings",
+            get(crate::offerings::pages::mine).post(crate::offerings::pages::create),
+        )
+        .route("/my/offerings/new", get(crate::offerings::pages::new_form))
+        .route(
+            "/my/offerings/{id}",
+            get(crate::offerings::pages::edit_form).post(crate::offerings::pages::update),
+        )
+        .route("/admin/agencies", get(crate::agencies::pages::admin_queue))
+        .route(
+            "/admin/agencies/{id}",
+            get(crate::agencies::pages::admin_agency),
+        )
+        .route(
+            "/admin/agencies/{id}/review",
+            post(crate::agencies::pages::admin_review),
+        )
+        .route(
+            "/admin/qualifications/{id}/review",
+            post(crate::agencies::pages::admin_review_qualification),
+        )
         .route("/admin/users", get(accounts::pages::admin_users))
         .route(
             "/admin/users/{id}/unlock",
