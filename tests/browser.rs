@@ -103,6 +103,19 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
+/// Waits until an element shows the text: the page has moved on to the next one.
+async fn wait_for_text(client: &Client, css: &str, text: &str) {
+    for _ in 0..150 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if element.text().await.is_ok_and(|t| t == text) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {text}");
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
@@ -170,5 +183,79 @@ async fn a_new_user_registers_and_logs_in_through_the_pages() {
     click(&client, "form[action='/logout'] button").await;
     wait_for(&client, "a[href='/login']").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/");
+    client.close().await.unwrap();
+}
+
+async fn log_in_through_the_page(client: &Client, app: &TestApp, username: &str) {
+    client.goto(&app.url("/login")).await.unwrap();
+    type_into(client, "username", username).await;
+    type_into(client, "password", PASSWORD).await;
+    click(client, "form[action='/login'] button[type=submit]").await;
+    wait_for(client, "#account-username").await;
+}
+
+async fn log_out_through_the_page(client: &Client) {
+    click(client, "form[action='/logout'] button").await;
+    wait_for(client, "a[href='/login']").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_applies_through_the_form_and_an_admin_admits_it() {
+    let app = TestApp::new().await;
+    app.agency_user("ganjiang").await;
+    app.admin("center").await;
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &app, "ganjiang").await;
+    click(&client, "a[href='/my/agency']").await;
+    wait_for(&client, "form[action='/my/agency']").await;
+    type_into(&client, "name", "江西赣江测绘有限公司").await;
+    type_into(&client, "uscc", "91360102MA35ABCD40").await;
+    type_into(&client, "legal_representative", "张建国").await;
+    client
+        .find(Locator::Id("region_code"))
+        .await
+        .unwrap()
+        .select_by_value("360102")
+        .await
+        .unwrap();
+    type_into(&client, "address", "南昌市东湖区八一大道100号").await;
+    type_into(&client, "contact_name", "李敏").await;
+    type_into(&client, "contact_phone", "0791-86661234").await;
+    type_into(&client, "contact_email", "office@ganjiang.example.cn").await;
+    type_into(&client, "business_scope", "测绘服务；工程测量").await;
+    click(&client, "#regions option[value='360100']").await;
+    click(&client, "#commitment_accepted").await;
+    click(&client, "#save-agency").await;
+    wait_for(&client, "#notice").await;
+    click(&client, "#submit-agency").await;
+    wait_for_text(&client, "#agency-status", "待审核").await;
+    screenshot(&client, "agency-submitted.png").await;
+    log_out_through_the_page(&client).await;
+
+    log_in_through_the_page(&client, &app, "center").await;
+    click(&client, "a[href='/admin/agencies']").await;
+    wait_for(&client, "table").await;
+    client
+        .find(Locator::LinkText("江西赣江测绘有限公司"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "#review-submit").await;
+    click(&client, "#action-approve").await;
+    click(&client, "#review-submit").await;
+    wait_for_text(&client, "#agency-status", "已入驻").await;
+    screenshot(&client, "agency-admitted.png").await;
+
+    // The public directory now lists it.
+    client.goto(&app.url("/agencies")).await.unwrap();
+    wait_for(&client, ".cards").await;
+    assert!(client
+        .source()
+        .await
+        .unwrap()
+        .contains("江西赣江测绘有限公司"));
     client.close().await.unwrap();
 }

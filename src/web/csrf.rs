@@ -121,9 +121,10 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
         let field: TokenField =
-            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::CsrfRejected)?;
+            serde_html_form::from_bytes(&bytes).map_err(|_| AppError::CsrfRejected)?;
         verify(state, user.as_ref(), &jar, &field.csrf_token)?;
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+        // serde_html_form reads repeated keys (checkboxes, multi-selects) into lists.
+        let form = serde_html_form::from_bytes(&bytes).map_err(|e| {
             AppError::invalid(
                 "body",
                 "表单内容无法识别。",
