@@ -339,7 +339,7 @@ async fn render_mine(
         .await?;
     let types = state
         .db
-        .run(|conn| Ok(catalog::list_types(conn)?))
+        .run(catalog::list_types)
         .await?
         .into_iter()
         .map(|t| TypeChoice {
