@@ -313,3 +313,68 @@ async fn a_certificate_with_its_scan_is_recorded_on_the_agency_page() {
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_admin_edits_and_retires_an_item_on_its_form() {
+    let app = TestApp::new().await;
+    let admin = app.admin("center").await;
+    let topo = app.item_id("ZJ027").await;
+    let (status, html) = page(
+        &admin.client,
+        app.url(&format!("/admin/service-items/{topo}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("QT_SURVEYING 乙级"));
+    let token = csrf_token(&html);
+    let mut fields = vec![
+        ("csrf_token", token),
+        ("code", "ZJ027".to_owned()),
+        ("name", "地形图测绘".to_owned()),
+        ("category", "测绘".to_owned()),
+        ("approval_items", "建设工程规划许可".to_owned()),
+        ("department", "自然资源".to_owned()),
+        ("requirement_kind", "certificate".to_owned()),
+        ("time_limit_days", "7".to_owned()),
+        ("fee_basis", "market".to_owned()),
+        ("status", "active".to_owned()),
+        ("requirements", "QT_SURVEYING 丙级".to_owned()),
+        ("purpose", "测绘地形图。".to_owned()),
+        ("materials", "项目红线图\n用地范围".to_owned()),
+        ("provider", "具有测绘资质的机构".to_owned()),
+    ];
+    let refused = admin
+        .client
+        .post(app.url(&format!("/admin/service-items/{topo}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"requirements-error\""));
+
+    fields[10].1 = "QT_SURVEYING 甲级".to_owned();
+    fields[9].1 = "retired".to_owned();
+    let saved = admin
+        .client
+        .post(app.url(&format!("/admin/service-items/{topo}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, guide) = page(&app.client(), app.url(&format!("/service-items/{topo}"))).await;
+    assert!(guide.contains("该事项已停用") && guide.contains("甲级及以上"));
+    let (_, list) = page(&app.client(), app.url("/service-items")).await;
+    assert!(list.contains("共 52 项"));
+
+    let owner = app.applicant("owner").await;
+    assert_eq!(
+        owner.get("/admin/service-items").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

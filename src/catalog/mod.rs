@@ -3,6 +3,7 @@
 //! named by, and the public 办事指南 pages. Administrators edit it; the seed
 //! data in `data/` only fills a new database.
 
+pub mod admin_pages;
 pub mod divisions;
 pub mod model;
 pub mod pages;

@@ -180,6 +180,18 @@ pub fn router(state: AppState) -> Router {
             "/admin/qualifications/{id}/review",
             post(crate::agencies::pages::admin_review_qualification),
         )
+        .route(
+            "/admin/service-items",
+            get(crate::catalog::admin_pages::list).post(crate::catalog::admin_pages::create),
+        )
+        .route(
+            "/admin/service-items/new",
+            get(crate::catalog::admin_pages::new_form),
+        )
+        .route(
+            "/admin/service-items/{id}",
+            get(crate::catalog::admin_pages::edit_form).post(crate::catalog::admin_pages::update),
+        )
         .route("/admin/users", get(accounts::pages::admin_users))
         .route(
             "/admin/users/{id}/unlock",
