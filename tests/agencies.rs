@@ -442,6 +442,35 @@ async fn nobody_touches_another_agencys_data() {
         StatusCode::OK
     );
 
+    // Lists come a page at a time.
+    let first_page: Value = app
+        .client()
+        .get(app.url("/api/v1/agencies?per_page=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first_page["meta"]["total"], 2);
+    assert_eq!(first_page["agencies"].as_array().unwrap().len(), 1);
+    let next = first_page["meta"]["next_page"].as_str().unwrap().to_owned();
+    assert_eq!(next, "/api/v1/agencies?page=2&per_page=1");
+    let second_page: Value = app
+        .client()
+        .get(app.url(&next))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(
+        second_page["agencies"][0]["id"],
+        first_page["agencies"][0]["id"]
+    );
+    assert!(second_page["meta"]["next_page"].is_null());
+
     // Applicants neither register agencies nor offer services.
     let owner = app.applicant("owner").await;
     assert_eq!(

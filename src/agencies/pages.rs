@@ -72,6 +72,8 @@ pub struct DirectoryQuery {
     region: String,
     #[serde(default)]
     service_item: String,
+    #[serde(default)]
+    page: Option<usize>,
 }
 
 #[derive(Template)]
@@ -83,6 +85,8 @@ struct DirectoryPage {
     items: Vec<Choice>,
     region: String,
     service_item: String,
+    total: i64,
+    next_page: Option<String>,
 }
 
 pub async fn directory(
@@ -96,11 +100,22 @@ pub async fn directory(
         status: None,
     };
     let now = state.now();
-    let agencies = state
+    let paging = crate::web::paging::Paging {
+        page: query.page,
+        per_page: None,
+    };
+    let (agencies, total) = state
         .db
-        .run(move |conn| service::list(conn, &filter, Viewer::Public, now))
+        .run(move |conn| service::list(conn, &filter, Viewer::Public, now, &paging))
         .await?;
+    let links = [
+        ("region", query.region.clone()),
+        ("service_item", query.service_item.clone()),
+    ];
+    let next_page = paging.meta(total, "/agencies", &links).next_page;
     let template = DirectoryPage {
+        total,
+        next_page,
         layout: page.layout("中介机构名录"),
         agencies,
         regions: region_choices(&state, false).await?,
@@ -651,9 +666,13 @@ pub async fn admin_queue(
         ..Default::default()
     };
     let now = state.now();
-    let agencies = state
+    let paging = crate::web::paging::Paging {
+        page: None,
+        per_page: Some(crate::web::paging::MAX_PER_PAGE),
+    };
+    let (agencies, _) = state
         .db
-        .run(move |conn| service::list(conn, &filter, Viewer::Admin, now))
+        .run(move |conn| service::list(conn, &filter, Viewer::Admin, now, &paging))
         .await?;
     let statuses = [
         AgencyStatus::Submitted,

@@ -4,12 +4,12 @@ use super::qualifications::{self, PractitionerInput, QualificationInput, Qualifi
 use super::rules::AgencyInput;
 use super::service::{self, AgencyFilter, ReviewRequest, Viewer};
 use super::views::{AgencyEnvelope, AgencyList, PractitionerEnvelope, QualificationEnvelope};
-use crate::accounts::views::ListMeta;
 use crate::accounts::Role;
 use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::web::auth::CurrentUser;
 use crate::web::extract::{ApiJson, ApiPath};
+use crate::web::paging::Paging;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -27,12 +27,13 @@ pub async fn create(
 }
 
 /// The agency directory: admitted agencies; administrators may list any status.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", params(AgencyFilter),
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", params(AgencyFilter, Paging),
     responses((status = 200, body = AgencyList), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
     Query(filter): Query<AgencyFilter>,
+    Query(paging): Query<Paging>,
 ) -> AppResult<Json<AgencyList>> {
     let viewer = if user.is_some_and(|u| u.role() == Role::Admin) {
         Viewer::Admin
@@ -40,15 +41,23 @@ pub async fn list(
         Viewer::Public
     };
     let now = state.now();
-    let agencies = state
+    let query = [
+        ("region", filter.region.clone().unwrap_or_default()),
+        (
+            "service_item",
+            filter
+                .service_item
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        ),
+        ("status", filter.status.clone().unwrap_or_default()),
+    ];
+    let (agencies, total) = state
         .db
-        .run(move |conn| service::list(conn, &filter, viewer, now))
+        .run(move |conn| service::list(conn, &filter, viewer, now, &paging))
         .await?;
     Ok(Json(AgencyList {
-        meta: ListMeta {
-            total: agencies.len() as i64,
-            next_page: None,
-        },
+        meta: paging.meta(total, "/api/v1/agencies", &query),
         agencies,
     }))
 }

@@ -624,13 +624,15 @@ pub struct AgencyFilter {
     pub status: Option<String>,
 }
 
-/// The directory: admitted agencies for everyone; any status for administrators.
+/// The directory: admitted agencies for everyone; any status for
+/// administrators. Filters run over plain rows; views are built for one page.
 pub fn list(
     conn: &mut DbConnection,
     filter: &AgencyFilter,
     viewer: Viewer,
     now: DateTime<Utc>,
-) -> AppResult<Vec<AgencyView>> {
+    paging: &crate::web::paging::Paging,
+) -> AppResult<(Vec<AgencyView>, i64)> {
     let wanted = match (&filter.status, viewer) {
         (Some(status), Viewer::Admin) => Some(AgencyStatus::parse(status).ok_or_else(|| {
             AppError::invalid("status", "未知的机构状态。", "Unknown agency status.")
@@ -651,39 +653,47 @@ pub fn list(
         .order(agencies::id.asc())
         .select(AgencyRow::as_select())
         .load(conn)?;
-    let all_regions: Vec<(i64, String)> = agency_regions::table
-        .select((agency_regions::agency_id, agency_regions::division_code))
-        .load(conn)?;
+    let mut declared: HashMap<i64, Vec<String>> = HashMap::new();
+    if filter.region.is_some() {
+        for (agency, code) in agency_regions::table
+            .select((agency_regions::agency_id, agency_regions::division_code))
+            .load::<(i64, String)>(conn)?
+        {
+            declared.entry(agency).or_default().push(code);
+        }
+    }
     let with_item: Option<Vec<i64>> = match filter.service_item {
         Some(item) => Some(crate::offerings::service::agencies_with_live_offering(
             conn, item, now,
         )?),
         None => None,
     };
+    let matching: Vec<AgencyRow> = rows
+        .into_iter()
+        .filter(|row| wanted.is_none_or(|w| w == row.status_at(now)))
+        .filter(|row| match &filter.region {
+            Some(region) => declared.get(&row.id).is_some_and(|codes| {
+                codes.iter().any(|code| {
+                    crate::catalog::divisions::covers(code, region)
+                        || crate::catalog::divisions::covers(region, code)
+                })
+            }),
+            None => true,
+        })
+        .filter(|row| with_item.as_ref().is_none_or(|ids| ids.contains(&row.id)))
+        .collect();
+    let total = matching.len() as i64;
     let mut out = Vec::new();
-    for row in rows {
-        let status = row.status_at(now);
-        if wanted.is_some_and(|w| w != status) {
-            continue;
-        }
-        if let Some(region) = &filter.region {
-            let serves = all_regions.iter().any(|(agency, code)| {
-                *agency == row.id
-                    && (crate::catalog::divisions::covers(code, region)
-                        || crate::catalog::divisions::covers(region, code))
-            });
-            if !serves {
-                continue;
-            }
-        }
-        if with_item.as_ref().is_some_and(|ids| !ids.contains(&row.id)) {
-            continue;
-        }
-        if let Some(agency) = view(conn, &row, viewer, now)? {
+    for row in matching
+        .iter()
+        .skip(paging.offset())
+        .take(paging.per_page())
+    {
+        if let Some(agency) = view(conn, row, viewer, now)? {
             out.push(agency);
         }
     }
-    Ok(out)
+    Ok((out, total))
 }
 
 /// One agency for whoever asks; hidden agencies are "not found".

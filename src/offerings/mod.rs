@@ -3,6 +3,7 @@
 //! it is published, its agency admitted, its item active and a required
 //! qualification valid by the server's clock.
 
+pub mod live;
 pub mod model;
 pub mod pages;
 pub mod routes;

@@ -3,32 +3,44 @@
 use super::rules::OfferingInput;
 use super::service::{self, OfferingFilter};
 use super::views::{OfferingEnvelope, OfferingList};
-use crate::accounts::views::ListMeta;
 use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::web::auth::CurrentUser;
 use crate::web::extract::{ApiJson, ApiPath};
+use crate::web::paging::Paging;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 
 /// Live offerings, filtered by item, agency or region.
-#[utoipa::path(get, path = "/api/v1/offerings", tag = "offerings", params(OfferingFilter),
+#[utoipa::path(get, path = "/api/v1/offerings", tag = "offerings", params(OfferingFilter, Paging),
     responses((status = 200, body = OfferingList)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(filter): Query<OfferingFilter>,
+    Query(paging): Query<Paging>,
 ) -> AppResult<Json<OfferingList>> {
     let now = state.now();
-    let offerings = state
+    let query = [
+        (
+            "service_item",
+            filter
+                .service_item
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "agency",
+            filter.agency.map(|i| i.to_string()).unwrap_or_default(),
+        ),
+        ("region", filter.region.clone().unwrap_or_default()),
+    ];
+    let (offerings, total) = state
         .db
-        .run(move |conn| service::list_live(conn, &filter, now))
+        .run(move |conn| service::list_live_page(conn, &filter, &paging, now))
         .await?;
     Ok(Json(OfferingList {
-        meta: ListMeta {
-            total: offerings.len() as i64,
-            next_page: None,
-        },
+        meta: paging.meta(total, "/api/v1/offerings", &query),
         offerings,
     }))
 }

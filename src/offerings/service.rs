@@ -1,5 +1,6 @@
 //! Creating, editing, publishing and reading offerings; deciding which are live.
 
+use super::live::{LiveContext, CHUNK};
 use super::model::OfferingRow;
 use super::rules::{self, OfferingInput, OfferingTerms};
 use super::views::{OfferingAgency, OfferingItem, OfferingView};
@@ -7,14 +8,13 @@ use crate::accounts::Role;
 use crate::agencies::model::AgencyRow;
 use crate::agencies::rules::AgencyStatus;
 use crate::agencies::service::{
-    actor, find_row as find_agency, qualifications_of, regions_of, row_of_owner,
+    actor, find_row as find_agency, regions_of as declared_regions, row_of_owner,
 };
 use crate::agencies::views::RegionView;
 use crate::app::AppState;
 use crate::catalog::model::ServiceItemRow;
-use crate::catalog::rules::{item_satisfied, HeldQualification};
 use crate::catalog::service as catalog;
-use crate::db::schema::{offering_regions, offerings, service_items};
+use crate::db::schema::{agencies, offering_regions, offerings, service_items};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::supervision::{changes, journal, Event, Publish};
@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 fn item_row(conn: &mut DbConnection, id: i64) -> AppResult<Option<ServiceItemRow>> {
     Ok(service_items::table
@@ -41,87 +42,81 @@ fn find_row(conn: &mut DbConnection, id: i64) -> AppResult<OfferingRow> {
         .ok_or(AppError::NotFound)
 }
 
-fn held_now(
-    conn: &mut DbConnection,
-    agency_id: i64,
-    now: DateTime<Utc>,
-) -> QueryResult<Vec<HeldQualification>> {
-    Ok(qualifications_of(conn, agency_id)?
-        .into_iter()
-        .filter(|q| q.valid_at(now))
-        .map(|q| HeldQualification {
-            qualification_type_id: q.qualification_type_id,
-            level: q.level,
-        })
-        .collect())
+/// The regions of these offerings, in a few queries.
+fn regions_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<String>>> {
+    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<(i64, String)> = offering_regions::table
+            .filter(offering_regions::offering_id.eq_any(chunk))
+            .order(offering_regions::division_code.asc())
+            .select((
+                offering_regions::offering_id,
+                offering_regions::division_code,
+            ))
+            .load(conn)?;
+        for (id, code) in rows {
+            map.entry(id).or_default().push(code);
+        }
+    }
+    Ok(map)
 }
 
-/// Why an offering of `agency` for `item` may not be live now (empty: it may).
-fn refusals(
+/// Views of these offerings; `explain` adds why each is not live (for its agency and admins).
+fn views_of(
     conn: &mut DbConnection,
-    agency: &AgencyRow,
-    item: &ServiceItemRow,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<String>> {
-    let requirements = catalog::rule_requirements(conn)?
-        .remove(&item.id)
-        .unwrap_or_default();
-    let qualified = item_satisfied(&requirements, &held_now(conn, agency.id, now)?)
-        && agency.commitment_accepted;
-    Ok(rules::publish_refusals(
-        agency.status_at(now),
-        item.is_active(),
-        qualified,
-        &item.requirement_kind,
-    ))
-}
-
-fn view(
-    conn: &mut DbConnection,
-    row: &OfferingRow,
+    rows: &[OfferingRow],
     now: DateTime<Utc>,
     explain: bool,
-) -> AppResult<OfferingView> {
-    let agency = find_agency(conn, row.agency_id)?;
-    let item = item_row(conn, row.service_item_id)?.ok_or(AppError::NotFound)?;
+) -> AppResult<Vec<OfferingView>> {
+    let agency_ids: Vec<i64> = rows.iter().map(|r| r.agency_id).collect();
+    let context = LiveContext::load(conn, &agency_ids, now)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut regions = regions_of(conn, &ids)?;
     let names = catalog::division_names(conn)?;
-    let codes: Vec<String> = offering_regions::table
-        .filter(offering_regions::offering_id.eq(row.id))
-        .order(offering_regions::division_code.asc())
-        .select(offering_regions::division_code)
-        .load(conn)?;
-    let regions = codes
-        .into_iter()
-        .map(|code| RegionView {
-            name: names.get(&code).cloned().unwrap_or_default(),
-            code,
-        })
-        .collect();
-    let mut view = OfferingView::new(
-        row,
-        OfferingAgency {
-            id: agency.id,
-            name: agency.name.clone(),
-        },
-        OfferingItem {
-            id: item.id,
-            code: item.code.clone(),
-            name: item.name.clone(),
-        },
-        regions,
-    );
-    let reasons = refusals(conn, &agency, &item, now)?;
-    view.live = row.status == "published" && reasons.is_empty();
-    if explain {
-        if row.status != "published" {
-            view.not_live_because.push(format!(
-                "服务状态为“{}”。",
-                rules::status_label(&row.status)
-            ));
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (Some(agency), Some(item)) = (
+            context.agency(row.agency_id),
+            context.item(row.service_item_id),
+        ) else {
+            continue;
+        };
+        let region_views = regions
+            .remove(&row.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|code| RegionView {
+                name: names.get(&code).cloned().unwrap_or_default(),
+                code,
+            })
+            .collect();
+        let mut view = OfferingView::new(
+            row,
+            OfferingAgency {
+                id: agency.id,
+                name: agency.name.clone(),
+            },
+            OfferingItem {
+                id: item.id,
+                code: item.code.clone(),
+                name: item.name.clone(),
+            },
+            region_views,
+        );
+        let reasons = context.refusals(row.agency_id, row.service_item_id);
+        view.live = row.status == "published" && reasons.is_empty();
+        if explain {
+            if row.status != "published" {
+                view.not_live_because.push(format!(
+                    "服务状态为“{}”。",
+                    rules::status_label(&row.status)
+                ));
+            }
+            view.not_live_because.extend(reasons);
         }
-        view.not_live_because.extend(reasons);
+        out.push(view);
     }
-    Ok(view)
+    Ok(out)
 }
 
 fn can_manage(user: Option<&CurrentUser>, agency: &AgencyRow) -> bool {
@@ -138,7 +133,9 @@ pub fn find(
     let row = find_row(conn, id)?;
     let agency = find_agency(conn, row.agency_id)?;
     let manager = can_manage(user, &agency);
-    let offering = view(conn, &row, now, manager)?;
+    let offering = views_of(conn, &[row], now, manager)?
+        .pop()
+        .ok_or(AppError::NotFound)?;
     if offering.live || manager {
         Ok(offering)
     } else {
@@ -155,14 +152,29 @@ pub struct OfferingFilter {
     pub region: Option<String>,
 }
 
-/// Live offerings matching the filter.
-pub fn list_live(
+/// The live offerings matching the filter, in id order (rows only, no views).
+fn live_rows(
     conn: &mut DbConnection,
     filter: &OfferingFilter,
     now: DateTime<Utc>,
-) -> AppResult<Vec<OfferingView>> {
+) -> AppResult<Vec<OfferingRow>> {
+    if let Some(region) = &filter.region {
+        if !crate::catalog::divisions::well_formed(region) {
+            return Err(AppError::invalid(
+                "region",
+                "地区代码应为6位数字。",
+                "region must be a 6-digit division code.",
+            ));
+        }
+    }
+    // The database narrows to published offerings of agencies that may be
+    // admitted and items in use; the rules decide the rest.
     let mut query = offerings::table
+        .inner_join(agencies::table)
+        .inner_join(service_items::table)
         .filter(offerings::status.eq("published"))
+        .filter(agencies::status.eq_any(["admitted", "suspended"]))
+        .filter(service_items::status.eq("active"))
         .into_boxed();
     if let Some(item) = filter.service_item {
         query = query.filter(offerings::service_item_id.eq(item));
@@ -174,25 +186,57 @@ pub fn list_live(
         .order(offerings::id.asc())
         .select(OfferingRow::as_select())
         .load(conn)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let offering = view(conn, &row, now, false)?;
-        if !offering.live {
-            continue;
-        }
-        if let Some(region) = &filter.region {
-            let serves = offering.whole_province
-                || offering.regions.iter().any(|r| {
-                    crate::catalog::divisions::covers(&r.code, region)
-                        || crate::catalog::divisions::covers(region, &r.code)
-                });
-            if !serves {
-                continue;
-            }
-        }
-        out.push(offering);
+    let agency_ids: Vec<i64> = rows.iter().map(|r| r.agency_id).collect();
+    let context = LiveContext::load(conn, &agency_ids, now)?;
+    let mut rows: Vec<OfferingRow> = rows
+        .into_iter()
+        .filter(|r| context.live(&r.status, r.agency_id, r.service_item_id))
+        .collect();
+    if let Some(region) = &filter.region {
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| !r.whole_province)
+            .map(|r| r.id)
+            .collect();
+        let regions = regions_of(conn, &ids)?;
+        rows.retain(|r| {
+            r.whole_province
+                || regions.get(&r.id).is_some_and(|codes| {
+                    codes.iter().any(|code| {
+                        crate::catalog::divisions::covers(code, region)
+                            || crate::catalog::divisions::covers(region, code)
+                    })
+                })
+        });
     }
-    Ok(out)
+    Ok(rows)
+}
+
+/// Live offerings matching the filter.
+pub fn list_live(
+    conn: &mut DbConnection,
+    filter: &OfferingFilter,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<OfferingView>> {
+    let rows = live_rows(conn, filter, now)?;
+    views_of(conn, &rows, now, false)
+}
+
+/// One page of live offerings and how many there are in all.
+pub fn list_live_page(
+    conn: &mut DbConnection,
+    filter: &OfferingFilter,
+    page: &crate::web::paging::Paging,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<OfferingView>, i64)> {
+    let rows = live_rows(conn, filter, now)?;
+    let total = rows.len() as i64;
+    let slice: Vec<OfferingRow> = rows
+        .into_iter()
+        .skip(page.offset())
+        .take(page.per_page())
+        .collect();
+    Ok((views_of(conn, &slice, now, false)?, total))
 }
 
 /// Every offering of an agency, for its own back office.
@@ -206,7 +250,7 @@ pub fn list_of_agency(
         .order(offerings::id.asc())
         .select(OfferingRow::as_select())
         .load(conn)?;
-    rows.iter().map(|row| view(conn, row, now, true)).collect()
+    views_of(conn, &rows, now, true)
 }
 
 pub fn live_count_of_agency(
@@ -218,7 +262,7 @@ pub fn live_count_of_agency(
         agency: Some(agency_id),
         ..Default::default()
     };
-    Ok(list_live(conn, &filter, now)?.len() as i64)
+    Ok(live_rows(conn, &filter, now)?.len() as i64)
 }
 
 pub fn agencies_with_live_offering(
@@ -230,10 +274,12 @@ pub fn agencies_with_live_offering(
         service_item: Some(item),
         ..Default::default()
     };
-    Ok(list_live(conn, &filter, now)?
+    let mut ids: Vec<i64> = live_rows(conn, &filter, now)?
         .into_iter()
-        .map(|o| o.agency.id)
-        .collect())
+        .map(|o| o.agency_id)
+        .collect();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Tells the change log that every offering of an agency may have changed
@@ -372,14 +418,14 @@ pub async fn save(
                 None => vec![],
             };
             let terms = terms_of(existing.as_ref(), current_regions, &input);
-            let declared = regions_of(conn, agency.id)?;
+            let declared = declared_regions(conn, agency.id)?;
             let mut errors = rules::validate_terms(&terms, &declared);
             let status = input.status.clone().unwrap_or_else(|| existing.as_ref().map(|r| r.status.clone()).unwrap_or_else(|| "draft".into()));
             if !["draft", "published", "withdrawn"].contains(&status.as_str()) {
                 errors.push(FieldError::new("status", "状态只能是 draft、published 或 withdrawn。", "status must be draft, published or withdrawn."));
             }
             if status == "published" && errors.is_empty() {
-                let reasons = refusals(conn, &agency, &item, now)?;
+                let reasons = LiveContext::load(conn, &[agency.id], now)?.refusals(agency.id, item.id);
                 if !reasons.is_empty() {
                     errors.push(FieldError {
                         field: "status".into(),
@@ -451,7 +497,7 @@ pub async fn save(
                 Publish::Yes,
             )?;
             let row = find_row(conn, offering_id)?;
-            view(conn, &row, now, true)
+            views_of(conn, &[row], now, true)?.pop().ok_or(AppError::NotFound)
         })
         .await
 }

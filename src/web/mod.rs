@@ -8,6 +8,7 @@ pub mod extract;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
+pub mod paging;
 
 use crate::accounts;
 use crate::app::AppState;

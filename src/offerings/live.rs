@@ -1,0 +1,112 @@
+//! Which offerings are live, decided for many at once: the items, agencies and
+//! valid qualifications they depend on are loaded in a few queries, then the
+//! pure rules run over plain data.
+
+use super::rules;
+use crate::agencies::model::{AgencyRow, QualificationRow};
+use crate::calendar::WorkingCalendar;
+use crate::catalog::model::ServiceItemRow;
+use crate::catalog::rules::{item_satisfied, HeldQualification, Requirement};
+use crate::catalog::service as catalog;
+use crate::db::schema::{agencies, qualifications, service_items};
+use crate::db::DbConnection;
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// `IN (…)` lists stay below every backend's limit on bound parameters.
+pub const CHUNK: usize = 500;
+
+pub struct LiveContext {
+    now: DateTime<Utc>,
+    requirements: HashMap<i64, Vec<Requirement>>,
+    items: HashMap<i64, ServiceItemRow>,
+    agencies: HashMap<i64, AgencyRow>,
+    held: HashMap<i64, Vec<HeldQualification>>,
+}
+
+impl LiveContext {
+    /// Everything needed to judge offerings of these agencies at `now`.
+    pub fn load(
+        conn: &mut DbConnection,
+        agency_ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> AppResult<LiveContext> {
+        let mut ids = agency_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let today = WorkingCalendar::local_date(now);
+        let mut agency_rows = HashMap::new();
+        let mut held: HashMap<i64, Vec<HeldQualification>> = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            for row in agencies::table
+                .filter(agencies::id.eq_any(chunk))
+                .select(AgencyRow::as_select())
+                .load(conn)?
+            {
+                agency_rows.insert(row.id, row);
+            }
+            let rows: Vec<QualificationRow> = qualifications::table
+                .filter(qualifications::agency_id.eq_any(chunk))
+                .filter(qualifications::status.eq("verified"))
+                .filter(qualifications::valid_until.ge(today))
+                .select(QualificationRow::as_select())
+                .load(conn)?;
+            for q in rows.into_iter().filter(|q| q.valid_at(now)) {
+                held.entry(q.agency_id)
+                    .or_default()
+                    .push(HeldQualification {
+                        qualification_type_id: q.qualification_type_id,
+                        level: q.level,
+                    });
+            }
+        }
+        let items = service_items::table
+            .select(ServiceItemRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        Ok(LiveContext {
+            now,
+            requirements: catalog::rule_requirements(conn)?,
+            items,
+            agencies: agency_rows,
+            held,
+        })
+    }
+
+    pub fn agency(&self, id: i64) -> Option<&AgencyRow> {
+        self.agencies.get(&id)
+    }
+
+    pub fn item(&self, id: i64) -> Option<&ServiceItemRow> {
+        self.items.get(&id)
+    }
+
+    /// Why an offering of this agency for this item may not be live now.
+    pub fn refusals(&self, agency_id: i64, item_id: i64) -> Vec<String> {
+        let (Some(agency), Some(item)) = (self.agencies.get(&agency_id), self.items.get(&item_id))
+        else {
+            return vec!["机构或服务事项不存在。".to_owned()];
+        };
+        let requirements = self
+            .requirements
+            .get(&item_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let held = self.held.get(&agency_id).map(Vec::as_slice).unwrap_or(&[]);
+        let qualified = item_satisfied(requirements, held) && agency.commitment_accepted;
+        rules::publish_refusals(
+            agency.status_at(self.now),
+            item.is_active(),
+            qualified,
+            &item.requirement_kind,
+        )
+    }
+
+    pub fn live(&self, status: &str, agency_id: i64, item_id: i64) -> bool {
+        status == "published" && self.refusals(agency_id, item_id).is_empty()
+    }
+}
