@@ -3,19 +3,9 @@
 
 mod common;
 
+use common::html::{csrf_token, page};
 use common::{TestApp, PASSWORD};
 use reqwest::{Client, StatusCode};
-
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("a csrf field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn page(client: &Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 async fn submit(client: &Client, url: String, form: &[(&str, &str)]) -> reqwest::Response {
     client.post(url).form(form).send().await.unwrap()

@@ -4,21 +4,11 @@
 
 mod common;
 
+use common::html::{csrf_token, page};
 use common::supply::{offering_form, test_uscc};
 use common::TestApp;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
-
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).expect("a csrf field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-async fn page(client: &Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 #[tokio::test]
 async fn the_catalogue_and_each_guide_are_public_pages() {

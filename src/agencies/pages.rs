@@ -14,24 +14,19 @@ use crate::catalog::service::{self as catalog, Include};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::offerings::views::OfferingView;
 use crate::web::csrf::{CsrfForm, CsrfMultipart};
-use crate::web::pages::{field_message, Layout, Page};
+use crate::web::pages::{field_message, Choice, Layout, Page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 fn status_label(status: &AgencyStatus) -> &'static str {
     status.label_zh()
 }
 
 /// Jiangxi's cities and counties for the filters and forms, indented by level.
-async fn region_choices(state: &AppState, with_province: bool) -> AppResult<Vec<Choice>> {
+pub async fn region_choices(state: &AppState, with_province: bool) -> AppResult<Vec<Choice>> {
     state
         .db
         .run(move |conn| {
@@ -51,7 +46,7 @@ async fn region_choices(state: &AppState, with_province: bool) -> AppResult<Vec<
         .await
 }
 
-async fn item_choices(state: &AppState) -> AppResult<Vec<Choice>> {
+pub async fn item_choices(state: &AppState) -> AppResult<Vec<Choice>> {
     state
         .db
         .run(|conn| {
@@ -262,17 +257,7 @@ struct MinePage {
 
 impl MinePage {
     fn error(&self, field: &str) -> String {
-        let mut message = field_message(&self.errors, field);
-        if field == "regions" {
-            for e in self
-                .errors
-                .iter()
-                .filter(|e| e.field.starts_with("regions["))
-            {
-                message.push_str(&e.message_zh);
-            }
-        }
-        message
+        field_message(&self.errors, field)
     }
     fn served(&self, code: &str) -> bool {
         self.form.regions.iter().any(|r| r == code)

@@ -172,17 +172,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> String {
-        let mut message = field_message(&self.errors, field);
-        if field == "requirements" {
-            for e in self
-                .errors
-                .iter()
-                .filter(|e| e.field.starts_with("requirements["))
-            {
-                message.push_str(&e.message_zh);
-            }
-        }
-        message
+        field_message(&self.errors, field)
     }
 }
 

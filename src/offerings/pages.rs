@@ -5,10 +5,9 @@ use super::service;
 use super::views::OfferingView;
 use crate::agencies::service::row_of_owner;
 use crate::app::AppState;
-use crate::catalog::service::{self as catalog, Include};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
-use crate::web::pages::{field_message, Layout, Page};
+use crate::web::pages::{field_message, Choice, Layout, Page};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -285,11 +284,6 @@ impl OfferingForm {
     }
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
 #[derive(Template)]
 #[template(path = "offerings/form.html")]
 struct FormPage {
@@ -304,49 +298,11 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> String {
-        let mut message = field_message(&self.errors, field);
-        if field == "regions" {
-            for e in self
-                .errors
-                .iter()
-                .filter(|e| e.field.starts_with("regions["))
-            {
-                message.push_str(&e.message_zh);
-            }
-        }
-        message
+        field_message(&self.errors, field)
     }
     fn region_selected(&self, code: &str) -> bool {
         self.form.regions.iter().any(|r| r == code)
     }
-}
-
-async fn choices(state: &AppState) -> AppResult<(Vec<Choice>, Vec<Choice>)> {
-    state
-        .db
-        .run(|conn| {
-            let items = catalog::list_items(conn, Include::ActiveOnly)?
-                .into_iter()
-                .map(|i| Choice {
-                    value: i.id.to_string(),
-                    label: format!("{} {}", i.code, i.name),
-                })
-                .collect();
-            let regions = crate::agencies::service::region_choices(conn)?
-                .into_iter()
-                .filter(|(_, _, level)| level != "province")
-                .map(|(code, name, level)| Choice {
-                    label: if level == "county" {
-                        format!("　{name}")
-                    } else {
-                        name
-                    },
-                    value: code,
-                })
-                .collect();
-            Ok((items, regions))
-        })
-        .await
 }
 
 async fn render_form(
@@ -357,7 +313,8 @@ async fn render_form(
     form: OfferingForm,
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
-    let (items, regions) = choices(state).await?;
+    let items = crate::agencies::pages::item_choices(state).await?;
+    let regions = crate::agencies::pages::region_choices(state, false).await?;
     let title = match &offering {
         Some(o) => format!("修改服务：{}", o.title),
         None => "新建服务".to_owned(),

@@ -99,14 +99,26 @@ impl Page {
     }
 }
 
-/// The message next to a field, in Chinese, if that field is at fault.
+/// The message next to a field, in Chinese, if that field (or one of its
+/// entries, `field[i]`) is at fault.
 pub fn field_message(errors: &[FieldError], field: &str) -> String {
     errors
         .iter()
-        .filter(|e| e.field == field)
+        .filter(|e| {
+            e.field == field
+                || e.field
+                    .strip_prefix(field)
+                    .is_some_and(|rest| rest.starts_with('['))
+        })
         .map(|e| e.message_zh.as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// One option of a select or a list of checkboxes.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
 }
 
 #[derive(Template)]
@@ -197,6 +209,17 @@ pub fn local_path(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_message_includes_its_entries() {
+        let errors = vec![
+            FieldError::new("regions[1]", "第二个不对。", "second"),
+            FieldError::new("regions", "请选择。", "choose"),
+            FieldError::new("regions_note", "别的字段。", "other"),
+        ];
+        assert_eq!(field_message(&errors, "regions"), "第二个不对。 请选择。");
+        assert_eq!(field_message(&errors, "title"), "");
+    }
 
     #[test]
     fn only_local_paths_are_redirect_targets() {
