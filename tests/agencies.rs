@@ -681,6 +681,25 @@ async fn uploads_are_checked_by_content_and_served_only_to_their_owner() {
             || oversized.status() == StatusCode::PAYLOAD_TOO_LARGE
     );
 
+    // A large but allowed scan goes through; the refused ones left nothing behind.
+    let mut nine_mb = b"%PDF-1.7\n".to_vec();
+    nine_mb.resize(9 * 1024 * 1024, b'1');
+    assert_eq!(
+        upload(&agency, "scan.pdf", nine_mb).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let stored_rows = app
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            Ok(zhongjie::db::schema::attachments::table
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored_rows, 2);
+
     let own = agency.get(&format!("/api/v1/attachments/{id}")).await;
     assert_eq!(own.status(), StatusCode::OK);
     assert!(own.headers()["content-disposition"]
