@@ -50,6 +50,24 @@ pub fn item_satisfied(requirements: &[Requirement], held: &[HeldQualification]) 
             .any(|r| held.iter().any(|h| r.met_by(h)))
 }
 
+/// Until when a set of qualifications keeps an item satisfied: the latest
+/// expiry among those that meet a requirement (`None` if none does; no end
+/// for an item that needs only a commitment). Search stores it, so an
+/// offering leaves the results at the very moment its certificate expires.
+pub fn satisfied_until<T: Copy + Ord>(
+    requirements: &[Requirement],
+    held: &[(HeldQualification, T)],
+    no_end: T,
+) -> Option<T> {
+    if requirements.is_empty() {
+        return Some(no_end);
+    }
+    held.iter()
+        .filter(|(h, _)| requirements.iter().any(|r| r.met_by(h)))
+        .map(|(_, until)| *until)
+        .max()
+}
+
 pub const REQUIREMENT_KINDS: [&str; 3] = ["certificate", "filing", "none"];
 pub const FEE_BASES: [&str; 2] = ["government", "market"];
 
@@ -302,6 +320,19 @@ mod tests {
         assert!(!item_satisfied(&either, &[held(1, Some("乙级"))]));
         assert!(item_satisfied(&[], &[]));
         assert!(!item_satisfied(&either, &[]));
+    }
+
+    #[test]
+    fn the_latest_qualifying_expiry_bounds_an_item() {
+        let requirement = [surveying(Some("乙级"))];
+        let held = [
+            (held(1, Some("乙级")), 10),
+            (held(1, Some("甲级")), 30),
+            (held(2, None), 99),
+        ];
+        assert_eq!(satisfied_until(&requirement, &held, i64::MAX), Some(30));
+        assert_eq!(satisfied_until(&requirement, &held[2..], i64::MAX), None);
+        assert_eq!(satisfied_until(&[], &[], i64::MAX), Some(i64::MAX));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::rules;
 use crate::agencies::model::{AgencyRow, QualificationRow};
 use crate::calendar::WorkingCalendar;
 use crate::catalog::model::ServiceItemRow;
-use crate::catalog::rules::{item_satisfied, HeldQualification, Requirement};
+use crate::catalog::rules::{item_satisfied, satisfied_until, HeldQualification, Requirement};
 use crate::catalog::service as catalog;
 use crate::db::schema::{agencies, qualifications, service_items};
 use crate::db::DbConnection;
@@ -23,7 +23,8 @@ pub struct LiveContext {
     requirements: HashMap<i64, Vec<Requirement>>,
     items: HashMap<i64, ServiceItemRow>,
     agencies: HashMap<i64, AgencyRow>,
-    held: HashMap<i64, Vec<HeldQualification>>,
+    /// Valid qualifications of each agency, with the moment each expires.
+    held: HashMap<i64, Vec<(HeldQualification, DateTime<Utc>)>>,
 }
 
 impl LiveContext {
@@ -38,7 +39,7 @@ impl LiveContext {
         ids.dedup();
         let today = WorkingCalendar::local_date(now);
         let mut agency_rows = HashMap::new();
-        let mut held: HashMap<i64, Vec<HeldQualification>> = HashMap::new();
+        let mut held: HashMap<i64, Vec<(HeldQualification, DateTime<Utc>)>> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             for row in agencies::table
                 .filter(agencies::id.eq_any(chunk))
@@ -54,12 +55,14 @@ impl LiveContext {
                 .select(QualificationRow::as_select())
                 .load(conn)?;
             for q in rows.into_iter().filter(|q| q.valid_at(now)) {
+                let expires = crate::agencies::rules::expiry_instant(q.valid_until);
+                let held_now = HeldQualification {
+                    qualification_type_id: q.qualification_type_id,
+                    level: q.level,
+                };
                 held.entry(q.agency_id)
                     .or_default()
-                    .push(HeldQualification {
-                        qualification_type_id: q.qualification_type_id,
-                        level: q.level,
-                    });
+                    .push((held_now, expires));
             }
         }
         let items = service_items::table
@@ -96,8 +99,12 @@ impl LiveContext {
             .get(&item_id)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let held = self.held.get(&agency_id).map(Vec::as_slice).unwrap_or(&[]);
-        let qualified = item_satisfied(requirements, held) && agency.commitment_accepted;
+        let held: Vec<HeldQualification> = self
+            .held
+            .get(&agency_id)
+            .map(|list| list.iter().map(|(h, _)| h.clone()).collect())
+            .unwrap_or_default();
+        let qualified = item_satisfied(requirements, &held) && agency.commitment_accepted;
         rules::publish_refusals(
             agency.status_at(self.now),
             item.is_active(),
@@ -108,5 +115,20 @@ impl LiveContext {
 
     pub fn live(&self, status: &str, agency_id: i64, item_id: i64) -> bool {
         status == "published" && self.refusals(agency_id, item_id).is_empty()
+    }
+
+    /// Until when an offering that is live now stays live, as far as its
+    /// qualifications and a suspension's end can tell (`None` if not live now).
+    pub fn live_until(&self, status: &str, agency_id: i64, item_id: i64) -> Option<DateTime<Utc>> {
+        if !self.live(status, agency_id, item_id) {
+            return None;
+        }
+        let requirements = self
+            .requirements
+            .get(&item_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let held = self.held.get(&agency_id).map(Vec::as_slice).unwrap_or(&[]);
+        satisfied_until(requirements, held, DateTime::<Utc>::MAX_UTC)
     }
 }
