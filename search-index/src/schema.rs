@@ -1,0 +1,211 @@
+//! The one tantivy schema, shared by offerings and agencies (one index, so
+//! one commit carries both kinds with the change-log number), and the
+//! conversion of documents into it.
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+use crate::analyzer;
+use crate::documents::{AgencyDoc, OfferingDoc, Qualification};
+use crate::regions;
+
+pub(crate) const OFFERING: &str = "offering";
+pub(crate) const AGENCY: &str = "agency";
+
+/// Fast-field names read while ranking.
+pub(crate) const PRICE_MIN: &str = "price_min_fen";
+pub(crate) const DAYS: &str = "promised_days";
+pub(crate) const CREDIT: &str = "credit";
+pub(crate) const UPDATED_AT: &str = "updated_at";
+/// Facet fields counted for the result page.
+pub(crate) const REGIONS: &str = "regions";
+pub(crate) const ITEMS: &str = "items";
+
+/// Credit used when an agency has none yet.
+pub(crate) const NEUTRAL_CREDIT: f64 = 60.0;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Fields {
+    /// "offering" or "agency".
+    pub kind: Field,
+    /// "offering:12": the term a change deletes by.
+    pub key: Field,
+    pub id: Field,
+    // Analyzed text, searched by the user's words.
+    pub title: Field,
+    pub item: Field,
+    pub category: Field,
+    pub agency: Field,
+    pub description: Field,
+    pub qualifications: Field,
+    pub scope: Field,
+    /// Certificate numbers, credit codes, item codes: whole and lowercased.
+    pub codes: Field,
+    // Exact values for filters.
+    pub category_exact: Field,
+    pub levels: Field,
+    /// The codes as given, to tell "serves the whole city" from "serves a
+    /// county in it", which the facet alone cannot.
+    pub region_exact: Field,
+    pub regions: Field,
+    pub items: Field,
+    pub service_item_id: Field,
+    pub price_min: Field,
+    pub days: Field,
+    pub credit: Field,
+    pub updated_at: Field,
+}
+
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyzer::TEXT)
+            .set_index_option(IndexRecordOption::WithFreqs);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let code = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::CODE)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        kind: builder.add_text_field("kind", STRING),
+        key: builder.add_text_field("key", STRING),
+        id: builder.add_i64_field("id", INDEXED | STORED | FAST),
+        title: builder.add_text_field("title", text(true)),
+        item: builder.add_text_field("item", text(false)),
+        category: builder.add_text_field("category", text(false)),
+        agency: builder.add_text_field("agency", text(true)),
+        description: builder.add_text_field("description", text(true)),
+        qualifications: builder.add_text_field("qualifications", text(false)),
+        scope: builder.add_text_field("scope", text(false)),
+        codes: builder.add_text_field("codes", code),
+        category_exact: builder.add_text_field("category_exact", STRING),
+        levels: builder.add_text_field("levels", STRING),
+        region_exact: builder.add_text_field("region_exact", STRING),
+        regions: builder.add_facet_field(REGIONS, FacetOptions::default()),
+        items: builder.add_facet_field(ITEMS, FacetOptions::default()),
+        service_item_id: builder.add_i64_field("service_item_id", INDEXED | FAST),
+        price_min: builder.add_i64_field(PRICE_MIN, INDEXED | FAST),
+        days: builder.add_i64_field(DAYS, INDEXED | FAST),
+        credit: builder.add_f64_field(CREDIT, FAST),
+        updated_at: builder.add_i64_field(UPDATED_AT, FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// The delete-by term of a document.
+pub(crate) fn key(kind: &str, id: i64) -> String {
+    format!("{kind}:{id}")
+}
+
+impl Fields {
+    pub(crate) fn offering_document(&self, offering: &OfferingDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.kind, OFFERING);
+        doc.add_text(self.key, key(OFFERING, offering.id));
+        doc.add_i64(self.id, offering.id);
+        doc.add_text(self.title, &offering.title);
+        doc.add_text(self.item, &offering.service_item_name);
+        for abbreviation in &offering.service_item_abbreviations {
+            doc.add_text(self.item, abbreviation);
+        }
+        doc.add_text(self.category, &offering.category);
+        doc.add_text(self.category_exact, offering.category.trim());
+        doc.add_text(self.agency, &offering.agency_name);
+        doc.add_text(self.description, &offering.description);
+        self.add_codes(&mut doc, &offering.service_item_code);
+        self.add_qualifications(&mut doc, &offering.qualifications);
+        self.add_regions(&mut doc, &offering.regions);
+        doc.add_facet(
+            self.items,
+            tantivy::schema::Facet::from_path([offering.service_item_id.to_string()]),
+        );
+        doc.add_i64(self.service_item_id, offering.service_item_id);
+        if let Some(price) = offering.price_min_fen {
+            doc.add_i64(self.price_min, price);
+        }
+        doc.add_i64(self.days, i64::from(offering.promised_days));
+        doc.add_f64(self.credit, credit_or_neutral(offering.credit_score));
+        doc.add_i64(self.updated_at, offering.updated_at);
+        doc
+    }
+
+    pub(crate) fn agency_document(&self, agency: &AgencyDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.kind, AGENCY);
+        doc.add_text(self.key, key(AGENCY, agency.id));
+        doc.add_i64(self.id, agency.id);
+        doc.add_text(self.agency, &agency.name);
+        doc.add_text(self.scope, &agency.business_scope);
+        self.add_codes(&mut doc, &agency.uscc);
+        self.add_qualifications(&mut doc, &agency.qualifications);
+        let mut regions = agency.regions.clone();
+        regions.push(agency.region_code.clone());
+        self.add_regions(&mut doc, &regions);
+        doc.add_f64(self.credit, credit_or_neutral(agency.credit_score));
+        doc
+    }
+
+    fn add_qualifications(&self, doc: &mut TantivyDocument, qualifications: &[Qualification]) {
+        for (type_name, level, number) in qualifications {
+            let text = [
+                type_name.as_str(),
+                level.as_deref().unwrap_or(""),
+                number.as_str(),
+            ];
+            doc.add_text(self.qualifications, text.join(" "));
+            if let Some(level) = level {
+                doc.add_text(self.levels, level.trim());
+            }
+            self.add_codes(doc, number);
+        }
+    }
+
+    /// A code is found whole (乙测资字36000001) and by its long runs of
+    /// letters and digits (36000001), which is what people copy from a scan.
+    fn add_codes(&self, doc: &mut TantivyDocument, code: &str) {
+        let code = code.trim();
+        if code.is_empty() {
+            return;
+        }
+        doc.add_text(self.codes, code);
+        for run in code.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if run.len() >= 4 && run != code {
+                doc.add_text(self.codes, run);
+            }
+        }
+    }
+
+    fn add_regions(&self, doc: &mut TantivyDocument, codes: &[String]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for code in codes.iter().map(|c| c.trim()) {
+            if seen.contains(&code) {
+                continue;
+            }
+            seen.push(code);
+            // A malformed code names no place; it cannot be found by region.
+            if let Some(facet) = regions::facet(code) {
+                doc.add_facet(self.regions, facet);
+                doc.add_text(self.region_exact, code);
+            }
+        }
+    }
+}
+
+/// Credit within 0..=100; unknown (or not a number) ranks as neutral.
+fn credit_or_neutral(score: Option<f64>) -> f64 {
+    match score {
+        Some(score) if score.is_finite() => score.clamp(0.0, 100.0),
+        _ => NEUTRAL_CREDIT,
+    }
+}

@@ -1,0 +1,149 @@
+//! Running searches: filters around the text query, one pass for "every
+//! word" and, when that finds nothing, one for "any word"; then the page of
+//! hits with their highlighted HTML, and the facet counts.
+
+use tantivy::collector::Count;
+use tantivy::schema::{Field, Value};
+use tantivy::TantivyDocument;
+
+use crate::clauses::Weighted;
+use crate::error::SearchError;
+use crate::facets::{self, RegionFacets};
+use crate::filters::Filters;
+use crate::highlight::Highlighter;
+use crate::index::SearchIndex;
+use crate::queries::{
+    AgencyHit, AgencyQuery, AgencyResults, OfferingHit, OfferingQuery, OfferingResults, Sort,
+};
+use crate::query::{TextQuery, Words};
+use crate::ranking::Window;
+use crate::schema::{AGENCY, OFFERING};
+
+impl SearchIndex {
+    /// Offerings matching the text and filters, one page of them, with the
+    /// total and facet counts. Any text is accepted.
+    pub fn search_offerings(&self, q: &OfferingQuery) -> Result<OfferingResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut filters = Filters::of_kind(f, OFFERING);
+        if let Some(region) = chosen(&q.region) {
+            filters.region(region);
+        }
+        if let Some(id) = q.service_item_id {
+            filters.service_item(id);
+        }
+        if let Some(category) = chosen(&q.category) {
+            filters.category(category);
+        }
+        if let Some(level) = chosen(&q.qualification_level) {
+            filters.qualification_level(level);
+        }
+        if let Some(max) = q.max_price_fen {
+            filters.max_price_fen(max);
+        }
+        if let Some(max) = q.max_days {
+            filters.max_days(max);
+        }
+        let searched: [Weighted; 6] = [
+            (f.title, 3.0),
+            (f.item, 2.0),
+            (f.agency, 2.0),
+            (f.category, 1.0),
+            (f.description, 1.0),
+            (f.qualifications, 1.0),
+        ];
+        let text = TextQuery::parse(&q.text);
+        let window = Window::new(q.page, q.per_page);
+        let region_facets = RegionFacets::of(&searcher)?;
+        let run = |words: Words| -> Result<_, SearchError> {
+            let query = filters.around(text.build(&searched, f.codes, words));
+            let collectors = (
+                window.collector(q.sort),
+                Count,
+                region_facets.collector(),
+                facets::item_collector(),
+            );
+            Ok(searcher.search(&*query, &collectors)?)
+        };
+        let mut found = run(Words::All)?;
+        let relaxed = found.1 == 0 && text.can_relax();
+        if relaxed {
+            found = run(Words::Any)?;
+        }
+        let (ranked, total, region_counts, item_counts) = found;
+        let marked = text.highlighted(&searched);
+        let mut titles = Highlighter::whole(&searcher, &*marked, f.title)?;
+        let mut passages = Highlighter::passage(&searcher, &*marked, f.description)?;
+        let mut hits = Vec::new();
+        for ((_, score, _), address) in ranked.unwrap_or_default() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(OfferingHit {
+                id: id_of(&doc, f.id),
+                score,
+                title_html: titles.html(text_of(&doc, f.title)),
+                snippet_html: passages.html(text_of(&doc, f.description)),
+            });
+        }
+        Ok(OfferingResults {
+            total,
+            hits,
+            region_facets: region_facets.counts(&region_counts),
+            service_item_facets: facets::item_counts(&item_counts),
+            relaxed: relaxed && total > 0,
+        })
+    }
+
+    /// Agencies matching the text (name, business scope, qualifications,
+    /// credit code) in a region, one page of them.
+    pub fn search_agencies(&self, q: &AgencyQuery) -> Result<AgencyResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut filters = Filters::of_kind(f, AGENCY);
+        if let Some(region) = chosen(&q.region) {
+            filters.region(region);
+        }
+        let searched: [Weighted; 3] = [(f.agency, 3.0), (f.scope, 1.0), (f.qualifications, 1.0)];
+        let text = TextQuery::parse(&q.text);
+        let window = Window::new(q.page, q.per_page);
+        let run = |words: Words| -> Result<_, SearchError> {
+            let query = filters.around(text.build(&searched, f.codes, words));
+            Ok(searcher.search(&*query, &(window.collector(Sort::Relevance), Count))?)
+        };
+        let mut found = run(Words::All)?;
+        let relaxed = found.1 == 0 && text.can_relax();
+        if relaxed {
+            found = run(Words::Any)?;
+        }
+        let (ranked, total) = found;
+        let mut names = Highlighter::whole(&searcher, &*text.highlighted(&searched), f.agency)?;
+        let mut hits = Vec::new();
+        for ((_, score, _), address) in ranked.unwrap_or_default() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(AgencyHit {
+                id: id_of(&doc, f.id),
+                score,
+                name_html: names.html(text_of(&doc, f.agency)),
+            });
+        }
+        Ok(AgencyResults {
+            total,
+            hits,
+            relaxed: relaxed && total > 0,
+        })
+    }
+}
+
+/// A filter left empty in a form is no filter.
+fn chosen(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn id_of(doc: &TantivyDocument, field: Field) -> i64 {
+    doc.get_first(field)
+        .and_then(|v| v.as_i64())
+        .unwrap_or_default()
+}
