@@ -33,6 +33,11 @@ pub struct OfferingDoc {
     pub credit_score: Option<f64>,
     /// Unix seconds.
     pub updated_at: i64,
+    /// Unix seconds at which the offering stops being live (its certificate
+    /// expires); `None` when nothing ends it. Queries with `live_at` drop it
+    /// from that moment on, before any change reaches the index.
+    #[serde(default)]
+    pub live_until: Option<i64>,
 }
 
 /// One agency (中介机构).

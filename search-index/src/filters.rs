@@ -72,6 +72,15 @@ impl<'a> Filters<'a> {
         self.clauses.push(at_most(self.fields.days, i64::from(max)));
     }
 
+    /// Only offerings still live at `at` (unix seconds).
+    pub(crate) fn live_at(&mut self, at: i64) {
+        let lower = Term::from_field_i64(self.fields.live_until, at);
+        self.clauses.push(Box::new(RangeQuery::new(
+            Bound::Excluded(lower),
+            Bound::Unbounded,
+        )));
+    }
+
     /// The filters around the text query.
     pub(crate) fn around(&self, text: Box<dyn Query>) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = self

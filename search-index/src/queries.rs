@@ -32,6 +32,9 @@ pub struct OfferingQuery {
     /// The offering's minimum price is at most this; unpriced offerings drop out.
     pub max_price_fen: Option<i64>,
     pub max_days: Option<i32>,
+    /// Unix seconds: only offerings live at this moment (see `OfferingDoc::live_until`).
+    #[serde(default)]
+    pub live_at: Option<i64>,
     pub sort: Sort,
     /// From 1; 0 reads as 1.
     pub page: usize,
@@ -49,6 +52,7 @@ impl Default for OfferingQuery {
             qualification_level: None,
             max_price_fen: None,
             max_days: None,
+            live_at: None,
             sort: Sort::Relevance,
             page: 1,
             per_page: 20,

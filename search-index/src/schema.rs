@@ -20,6 +20,7 @@ pub(crate) const PRICE_MIN: &str = "price_min_fen";
 pub(crate) const DAYS: &str = "promised_days";
 pub(crate) const CREDIT: &str = "credit";
 pub(crate) const UPDATED_AT: &str = "updated_at";
+pub(crate) const LIVE_UNTIL: &str = "live_until";
 /// Facet fields counted for the result page.
 pub(crate) const REGIONS: &str = "regions";
 pub(crate) const ITEMS: &str = "items";
@@ -57,6 +58,7 @@ pub(crate) struct Fields {
     pub days: Field,
     pub credit: Field,
     pub updated_at: Field,
+    pub live_until: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -99,6 +101,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         days: builder.add_i64_field(DAYS, INDEXED | FAST),
         credit: builder.add_f64_field(CREDIT, FAST),
         updated_at: builder.add_i64_field(UPDATED_AT, FAST),
+        live_until: builder.add_i64_field(LIVE_UNTIL, INDEXED | FAST),
     };
     (builder.build(), fields)
 }
@@ -137,6 +140,7 @@ impl Fields {
         doc.add_i64(self.days, i64::from(offering.promised_days));
         doc.add_f64(self.credit, credit_or_neutral(offering.credit_score));
         doc.add_i64(self.updated_at, offering.updated_at);
+        doc.add_i64(self.live_until, offering.live_until.unwrap_or(i64::MAX));
         doc
     }
 

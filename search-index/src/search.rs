@@ -44,6 +44,9 @@ impl SearchIndex {
         if let Some(max) = q.max_days {
             filters.max_days(max);
         }
+        if let Some(at) = q.live_at {
+            filters.live_at(at);
+        }
         let searched: [Weighted; 6] = [
             (f.title, 3.0),
             (f.item, 2.0),

@@ -89,3 +89,26 @@ fn filters_combine_with_text() {
 
     assert_eq!(market.find(&query).ids(), [EIA_NANCHANG]);
 }
+
+#[test]
+fn an_offering_leaves_the_results_the_moment_its_certificate_expires() {
+    let market = Market::new();
+    let mut expiring = offering(1);
+    expiring.title = "地形图测绘".into();
+    expiring.live_until = Some(1_776_268_800);
+    let mut lasting = offering(2);
+    lasting.title = "地形图测绘".into();
+    market.publish(expiring);
+    market.publish(lasting);
+    let at = |t: i64| {
+        let query = OfferingQuery {
+            text: "测绘".into(),
+            live_at: Some(t),
+            ..OfferingQuery::default()
+        };
+        market.find(&query).id_set()
+    };
+
+    assert_eq!(at(1_776_268_799), [1, 2]);
+    assert_eq!(at(1_776_268_800), [2]);
+}

@@ -148,6 +148,7 @@ pub fn offering(id: i64) -> OfferingDoc {
         promised_days: 30,
         credit_score: None,
         updated_at: 1_700_000_000,
+        live_until: None,
     }
 }
 
