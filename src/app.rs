@@ -19,6 +19,7 @@ pub struct AppState {
     /// Signs the CSRF tokens of forms shown to visitors who are not logged in;
     /// kept in the database so every node shares it.
     pub form_key: Arc<Vec<u8>>,
+    pub search: Arc<crate::search::SearchService>,
 }
 
 impl AppState {
@@ -49,11 +50,14 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
 
 pub fn state(settings: Settings, db: Db, clock: SharedClock) -> anyhow::Result<AppState> {
     let form_key = web::csrf::load_or_create_key(&db)?;
+    let search = crate::search::SearchService::open(&settings.data_dir)
+        .context("opening the search index")?;
     Ok(AppState {
         db,
         clock,
         settings: Arc::new(settings),
         form_key: Arc::new(form_key),
+        search: Arc::new(search),
     })
 }
 
@@ -79,6 +83,9 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        if let Some(every) = self.state.settings.search_interval {
+            tokio::spawn(crate::search::run_forever(self.state.clone(), every));
+        }
         if let Some(every) = self.state.settings.watch_interval {
             tokio::spawn(crate::agencies::watch::run_forever(
                 self.state.clone(),

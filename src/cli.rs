@@ -55,6 +55,8 @@ pub enum Command {
     Demo(ServeArgs),
     /// Apply pending database migrations and seed reference data, then exit.
     Migrate,
+    /// Rebuild the search index from the database into a new directory and swap it in.
+    Reindex,
     /// Administrator accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -146,6 +148,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "已创建管理员 {} (administrator created, id {})",
                 user.username, user.id
             );
+            Ok(())
+        }
+        Command::Reindex => {
+            let settings = cli.settings(None);
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let db = app::prepare_database(&settings)?;
+                let started = std::time::Instant::now();
+                let (generation, count) = crate::search::reindex::rebuild(&db, &settings.data_dir, SystemClock.now())?;
+                println!(
+                    "检索索引已重建：{count} 项服务，用时 {:.1} 秒 (search index rebuilt as {generation}: {count} offerings)",
+                    started.elapsed().as_secs_f64()
+                );
+                Ok(())
+            })
+            .await??;
             Ok(())
         }
         Command::Verify(VerifyCommand::Audit) => {

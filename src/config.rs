@@ -21,6 +21,9 @@ pub struct Settings {
     pub login_throttle: LoginThrottle,
     /// How often the deadline watch runs; `None` leaves it to the caller (tests).
     pub watch_interval: Option<std::time::Duration>,
+    /// How often the search index catches up with the change log; `None`
+    /// leaves it to the caller (tests).
+    pub search_interval: Option<std::time::Duration>,
 }
 
 impl Settings {
@@ -40,6 +43,7 @@ impl Settings {
             session_lifetime: Duration::hours(12),
             login_throttle: LoginThrottle::default(),
             watch_interval: Some(std::time::Duration::from_secs(60)),
+            search_interval: Some(std::time::Duration::from_millis(200)),
         }
     }
 }

@@ -15,5 +15,6 @@ pub mod demo;
 pub mod error;
 pub mod messages;
 pub mod offerings;
+pub mod search;
 pub mod supervision;
 pub mod web;

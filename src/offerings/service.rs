@@ -123,6 +123,25 @@ fn can_manage(user: Option<&CurrentUser>, agency: &AgencyRow) -> bool {
     user.is_some_and(|u| u.role() == Role::Admin || u.user.id == agency.owner_user_id)
 }
 
+/// Views of these offerings in the given order, live ones only (search hits
+/// are checked against the database once more before they are shown).
+pub fn live_views_by_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<OfferingView>> {
+    let rows: Vec<OfferingRow> = offerings::table
+        .filter(offerings::id.eq_any(ids))
+        .select(OfferingRow::as_select())
+        .load(conn)?;
+    let mut views: HashMap<i64, OfferingView> = views_of(conn, &rows, now, false)?
+        .into_iter()
+        .filter(|v| v.live)
+        .map(|v| (v.id, v))
+        .collect();
+    Ok(ids.iter().filter_map(|id| views.remove(id)).collect())
+}
+
 /// One offering: live ones for everyone, any for its agency and administrators.
 pub fn find(
     conn: &mut DbConnection,

@@ -111,6 +111,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::attachments::routes::download),
         )
         .route("/api/v1/messages", get(crate::messages::routes::list))
+        .route(
+            "/api/v1/search/offerings",
+            get(crate::search::routes::offerings),
+        )
+        .route(
+            "/api/v1/search/agencies",
+            get(crate::search::routes::agencies),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 
@@ -133,6 +141,7 @@ pub fn router(state: AppState) -> Router {
             post(accounts::pages::revoke_token),
         )
         .route("/messages", get(crate::messages::pages::messages))
+        .route("/search", get(crate::search::pages::search))
         .route("/service-items", get(crate::catalog::pages::list))
         .route("/service-items/{id}", get(crate::catalog::pages::guide))
         .route("/agencies", get(crate::agencies::pages::directory))

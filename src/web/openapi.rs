@@ -39,6 +39,8 @@ use utoipa::OpenApi;
         crate::attachments::routes::upload,
         crate::attachments::routes::download,
         crate::messages::routes::list,
+        crate::search::routes::offerings,
+        crate::search::routes::agencies,
     ),
     components(schemas(
         Problem,
@@ -58,6 +60,7 @@ use utoipa::OpenApi;
         (name = "offerings", description = "What agencies offer"),
         (name = "attachments", description = "Uploaded documents"),
         (name = "messages", description = "In-site messages"),
+        (name = "search", description = "Full-text search of offerings and agencies"),
     )
 )]
 pub struct ApiDoc;

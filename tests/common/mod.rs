@@ -32,6 +32,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub database_url: String,
     pub db: Db,
+    pub search: Arc<zhongjie::search::SearchService>,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
@@ -39,6 +40,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_settings(|_| {}).await
+    }
+
+    /// A test app with some settings changed (e.g. the search sync running by itself).
+    pub async fn with_settings(change: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let postgres = std::env::var("TEST_DATABASE_URL")
             .ok()
@@ -56,6 +62,8 @@ impl TestApp {
         settings.db_pool_size = 4;
         // Tests run the watch themselves, at the moments they choose.
         settings.watch_interval = None;
+        settings.search_interval = None;
+        change(&mut settings);
         // Failed logins are still slowed, by less, so the suite stays quick.
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);
         settings.login_throttle.max_delay = std::time::Duration::from_millis(20);
@@ -67,6 +75,7 @@ impl TestApp {
             .expect("database prepared");
         let clock = ManualClock::new(start_time());
         let state = app::state(settings, db.clone(), Arc::new(clock.clone())).expect("state");
+        let search = state.search.clone();
         let server = Server::bind(state).await.expect("bind");
         let addr = server.local_addr().expect("address");
         let (tx, rx) = oneshot::channel::<()>();
@@ -78,10 +87,28 @@ impl TestApp {
             clock,
             database_url,
             db,
+            search,
             shutdown: Some(tx),
             _dir: dir,
             postgres,
         }
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Brings the search index up to the end of the change log, as the
+    /// server's background sync does.
+    pub async fn sync_search(&self) -> usize {
+        let (db, search) = (self.db.clone(), self.search.clone());
+        let now = zhongjie::clock::Clock::now(&self.clock);
+        tokio::task::spawn_blocking(move || {
+            zhongjie::search::sync::catch_up_fully(&db, &search, now)
+        })
+        .await
+        .expect("join")
+        .expect("search sync")
     }
 
     pub fn url(&self, path: &str) -> String {

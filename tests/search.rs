@@ -1,0 +1,372 @@
+//! Search through HTTP: synonyms, the region hierarchy, filters, sorting,
+//! paging, bad input, things that leave the results, freshness, resuming
+//! after a restart, rebuilding, and the search page.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::html::page;
+use common::supply::offering_form;
+use common::{fields, problem, TestApp, TestUser};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// Two admitted agencies with offerings: a surveyor in 南昌 (certificate until
+/// 15 April 2026) and an energy-assessment consultancy serving the province.
+async fn market(app: &TestApp) -> (TestUser, TestUser, TestUser, i64) {
+    let admin = app.admin("center").await;
+    let (surveyor, surveyor_id) = app.admitted_agency("surveyor", 31, &admin).await;
+    app.verified_surveying(&surveyor, surveyor_id, &admin, "2026-04-15")
+        .await;
+    let topo = app.item_id("ZJ027").await;
+    let created: Value = surveyor
+        .post_json("/api/v1/offerings", offering_form(topo, "published"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let topo_offering = created["offering"]["id"].as_i64().unwrap();
+
+    let (consultant, consultant_id) = app.admitted_agency("consultant", 32, &admin).await;
+    let whole = consultant
+        .client
+        .patch(app.url(&format!("/api/v1/agencies/{consultant_id}")))
+        .header("X-CSRF-Token", &consultant.csrf)
+        .json(&json!({ "regions": ["360000"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    let energy = app.item_id("ZJ004").await;
+    let mut form = offering_form(energy, "published");
+    form["title"] = json!("固定资产投资项目节能报告编制");
+    form["description"] = json!("编制节能报告，评估能源消费和能效水平。");
+    form["regions"] = json!([]);
+    form["whole_province"] = json!(true);
+    form["price_min_fen"] = json!(2_000_000);
+    form["price_max_fen"] = json!(5_000_000);
+    form["promised_days"] = json!(15);
+    assert_eq!(
+        consultant
+            .post_json("/api/v1/offerings", form)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    app.sync_search().await;
+    (admin, surveyor, consultant, topo_offering)
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    let response = app
+        .client()
+        .get(app.url(&format!("/api/v1/search/offerings?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{query}");
+    response.json().await.unwrap()
+}
+
+fn titles(found: &Value) -> Vec<String> {
+    found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["offering"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn people_find_services_the_way_they_say_them() {
+    let app = TestApp::new().await;
+    market(&app).await;
+    assert_eq!(
+        titles(&search(&app, "q=能评").await),
+        vec!["固定资产投资项目节能报告编制"]
+    );
+    assert_eq!(
+        titles(&search(&app, "q=地形图测绘").await),
+        vec!["地形图测绘（1:500）"]
+    );
+    let highlighted = search(&app, "q=测绘").await;
+    assert!(highlighted["hits"][0]["title_html"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>"));
+    // A name, a certificate number.
+    assert_eq!(titles(&search(&app, "q=江西测试32号").await).len(), 1);
+    let by_certificate = search(&app, "q=乙测资字").await;
+    assert!(titles(&by_certificate).contains(&"地形图测绘（1:500）".to_owned()));
+    // Malformed input is read as plain text.
+    for odd in [
+        "q=%22%E7%8E%AF%E8%AF%84+AND+(",
+        "q=***",
+        "q=%5C%5C%5C",
+        "q=%3Cscript%3E",
+    ] {
+        search(&app, odd).await;
+    }
+    let agencies: Value = app
+        .client()
+        .get(app.url("/api/v1/search/agencies?q=测绘"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        agencies["meta"]["total"], 2,
+        "both test agencies are named …测绘有限公司"
+    );
+}
+
+#[tokio::test]
+async fn regions_filters_sorting_and_pages() {
+    let app = TestApp::new().await;
+    market(&app).await;
+    // 东湖区 sees the 南昌 surveyor and the whole-province consultancy; 九江 only the latter.
+    assert_eq!(search(&app, "region=360102").await["meta"]["total"], 2);
+    assert_eq!(
+        titles(&search(&app, "region=360400").await),
+        vec!["固定资产投资项目节能报告编制"]
+    );
+    assert_eq!(search(&app, "region=360100").await["meta"]["total"], 2);
+    let cheap = search(&app, "max_price_fen=1000000").await;
+    assert_eq!(titles(&cheap), vec!["地形图测绘（1:500）"]);
+    let quick = search(&app, "max_days=10").await;
+    assert_eq!(titles(&quick), vec!["地形图测绘（1:500）"]);
+    let by_price = search(&app, "sort=price_desc").await;
+    assert_eq!(titles(&by_price)[0], "固定资产投资项目节能报告编制");
+    let by_days = search(&app, "sort=days_asc").await;
+    assert_eq!(titles(&by_days)[0], "地形图测绘（1:500）");
+    let facets = search(&app, "").await;
+    assert!(facets["facets"]["service_items"].as_array().unwrap().len() == 2);
+    let first = search(&app, "per_page=1").await;
+    assert_eq!(first["hits"].as_array().unwrap().len(), 1);
+    let next = first["meta"]["next_page"].as_str().unwrap().to_owned();
+    let second: Value = app
+        .client()
+        .get(app.url(&next))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(
+        second["hits"][0]["offering"]["id"],
+        first["hits"][0]["offering"]["id"]
+    );
+
+    let bad = app
+        .client()
+        .get(app.url("/api/v1/search/offerings?sort=cheapest&region=36"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem(bad).await), vec!["region", "sort"]);
+}
+
+#[tokio::test]
+async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
+    let app = TestApp::new().await;
+    let (admin, surveyor, consultant, topo_offering) = market(&app).await;
+    assert_eq!(search(&app, "").await["meta"]["total"], 2);
+
+    // The certificate expires at 24:00 on 15 April: gone at once, before any sync.
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 4, 15, 16, 0, 0).unwrap());
+    assert_eq!(
+        titles(&search(&app, "").await),
+        vec!["固定资产投资项目节能报告编制"]
+    );
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap());
+
+    let withdrawn = surveyor
+        .client
+        .patch(app.url(&format!("/api/v1/offerings/{topo_offering}")))
+        .header("X-CSRF-Token", &surveyor.csrf)
+        .json(&json!({ "status": "withdrawn" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    app.sync_search().await;
+    assert_eq!(
+        titles(&search(&app, "").await),
+        vec!["固定资产投资项目节能报告编制"]
+    );
+
+    let _ = consultant;
+    let agencies: Value = admin
+        .get("/api/v1/agencies?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = agencies["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "江西测试32号测绘有限公司")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let suspended = admin
+        .post_json(
+            &format!("/api/v1/agencies/{id}/review"),
+            json!({ "action": "suspend", "reason": "待查", "until": "2026-06-30" }),
+        )
+        .await;
+    assert_eq!(suspended.status(), StatusCode::OK);
+    let applied = app.sync_search().await;
+    let left = search(&app, "").await;
+    assert_eq!(left["meta"]["total"], 0, "{applied} {left}");
+    let agencies: Value = app
+        .client()
+        .get(app.url("/api/v1/search/agencies?q=江西测试32号"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !agencies.to_string().contains("32号"),
+        "the suspended agency is not found: {agencies}"
+    );
+}
+
+#[tokio::test]
+async fn the_index_resumes_after_a_restart_without_losing_or_repeating_anything() {
+    let app = TestApp::new().await;
+    let (_, surveyor, _, topo_offering) = market(&app).await;
+    let applied = app.search.current().last_applied().unwrap();
+
+    // More changes arrive while this node is down.
+    for days in [5, 6, 8] {
+        surveyor
+            .client
+            .patch(app.url(&format!("/api/v1/offerings/{topo_offering}")))
+            .header("X-CSRF-Token", &surveyor.csrf)
+            .json(&json!({ "promised_days": days }))
+            .send()
+            .await
+            .unwrap();
+    }
+    // The node comes back: its index on disk (copied here, as the running
+    // server still holds the original) opens at its last commit.
+    let restarted = tempfile::tempdir().unwrap();
+    copy_dir(
+        &app.data_dir().join("search"),
+        &restarted.path().join("search"),
+    );
+    let reopened = zhongjie::search::SearchService::open(restarted.path()).unwrap();
+    assert_eq!(reopened.current().last_applied(), Some(applied));
+    let now = zhongjie::clock::Clock::now(&app.clock);
+    let db = app.db.clone();
+    let caught_up = tokio::task::spawn_blocking(move || {
+        zhongjie::search::sync::catch_up_fully(&db, &reopened, now).map(|n| (n, reopened))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(caught_up.0, 3);
+    let index = caught_up.1.current();
+    assert_eq!(index.num_offerings(), 2, "each offering once");
+    let results = index
+        .search_offerings(&search_index::OfferingQuery {
+            max_days: Some(8),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        results.total, 1,
+        "the last edit (8 days) is what the index holds"
+    );
+}
+
+#[tokio::test]
+async fn a_saved_offering_is_found_by_the_running_server_within_moments() {
+    let app =
+        TestApp::with_settings(|s| s.search_interval = Some(std::time::Duration::from_millis(100)))
+            .await;
+    let admin = app.admin("center").await;
+    let (agency, agency_id) = app.admitted_agency("surveyor", 33, &admin).await;
+    app.verified_surveying(&agency, agency_id, &admin, "2030-12-31")
+        .await;
+    let topo = app.item_id("ZJ027").await;
+    agency
+        .post_json("/api/v1/offerings", offering_form(topo, "published"))
+        .await;
+    // Poll (not a timing assertion): the background sync picks it up by itself.
+    let mut found = false;
+    for _ in 0..100 {
+        if search(&app, "q=测绘").await["meta"]["total"] == 1 {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(found, "the background sync indexed the new offering");
+}
+
+#[tokio::test]
+async fn reindex_builds_a_new_index_and_the_server_switches_to_it() {
+    let app = TestApp::new().await;
+    market(&app).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_zhongjie"))
+        .arg("reindex")
+        .env("DATABASE_URL", &app.database_url)
+        .env("ZHONGJIE_DATA_DIR", app.data_dir())
+        .env("ZHONGJIE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The command reads the real clock, so only what is live today is counted.
+    assert!(String::from_utf8_lossy(&output.stdout).contains("offerings"));
+    // Until it looks, the server answers from the old index; then it switches.
+    assert_eq!(search(&app, "").await["meta"]["total"], 2);
+    assert!(app.search.follow_pointer().unwrap());
+    assert_eq!(search(&app, "q=能评").await["meta"]["total"], 1);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if !entry.file_name().to_string_lossy().ends_with(".lock") {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_search_page_works_without_javascript() {
+    let app = TestApp::new().await;
+    market(&app).await;
+    let visitor = app.client();
+    let (status, html) = page(&visitor, app.url("/search?q=测绘")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<mark>") && html.contains("按服务事项") && html.contains("排序"));
+    assert!(
+        html.contains("href=\"/search?q=%E6%B5%8B%E7%BB%98&amp;sort=price_asc\"")
+            || html.contains("sort=price_asc")
+    );
+    let (_, empty) = page(&visitor, app.url("/search?q=不存在的服务名称xyz")).await;
+    assert!(empty.contains("id=\"no-results\"") && empty.contains("/service-items"));
+    let (_, home) = page(&visitor, app.url("/")).await;
+    assert!(home.contains("action=\"/search\""));
+    let (status, _) = page(&visitor, app.url("/search?region=abc")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
