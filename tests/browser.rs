@@ -259,3 +259,41 @@ async fn an_agency_applies_through_the_form_and_an_admin_admits_it() {
         .contains("江西赣江测绘有限公司"));
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_searches_from_the_home_page_and_narrows_by_facet() {
+    let app = TestApp::new().await;
+    let admin = app.admin("center").await;
+    let (surveyor, surveyor_id) = app.admitted_agency("surveyor", 41, &admin).await;
+    app.verified_surveying(&surveyor, surveyor_id, &admin, "2030-12-31").await;
+    let topo = app.item_id("ZJ027").await;
+    let published = surveyor
+        .post_json("/api/v1/offerings", common::supply::offering_form(topo, "published"))
+        .await;
+    assert_eq!(published.status(), reqwest::StatusCode::CREATED);
+    app.sync_search().await;
+    let (_driver, client) = browser().await;
+
+    client.goto(&app.url("/")).await.unwrap();
+    type_into(&client, "home-q", "测绘").await;
+    click(&client, "form.hero-search button[type=submit]").await;
+    let hit = wait_for(&client, "ol.hits li a").await;
+    assert_eq!(hit.text().await.unwrap(), "地形图测绘（1:500）");
+    assert!(client.source().await.unwrap().contains("<mark>测绘</mark>"));
+    screenshot(&client, "search.png").await;
+
+    // A facet link narrows the results without any script.
+    client
+        .find(Locator::LinkText("地形图测绘"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, ".facets strong", "地形图测绘（1）").await;
+
+    // Nothing found: the page suggests the catalogue.
+    client.goto(&app.url("/search?q=完全不存在的服务xyz")).await.unwrap();
+    wait_for(&client, "#no-results a[href='/service-items']").await;
+    client.close().await.unwrap();
+}
