@@ -265,10 +265,14 @@ async fn a_visitor_searches_from_the_home_page_and_narrows_by_facet() {
     let app = TestApp::new().await;
     let admin = app.admin("center").await;
     let (surveyor, surveyor_id) = app.admitted_agency("surveyor", 41, &admin).await;
-    app.verified_surveying(&surveyor, surveyor_id, &admin, "2030-12-31").await;
+    app.verified_surveying(&surveyor, surveyor_id, &admin, "2030-12-31")
+        .await;
     let topo = app.item_id("ZJ027").await;
     let published = surveyor
-        .post_json("/api/v1/offerings", common::supply::offering_form(topo, "published"))
+        .post_json(
+            "/api/v1/offerings",
+            common::supply::offering_form(topo, "published"),
+        )
         .await;
     assert_eq!(published.status(), reqwest::StatusCode::CREATED);
     app.sync_search().await;
@@ -293,7 +297,10 @@ async fn a_visitor_searches_from_the_home_page_and_narrows_by_facet() {
     wait_for_text(&client, ".facets strong", "地形图测绘（1）").await;
 
     // Nothing found: the page suggests the catalogue.
-    client.goto(&app.url("/search?q=完全不存在的服务xyz")).await.unwrap();
+    client
+        .goto(&app.url("/search?q=完全不存在的服务xyz"))
+        .await
+        .unwrap();
     wait_for(&client, "#no-results a[href='/service-items']").await;
     client.close().await.unwrap();
 }

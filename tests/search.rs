@@ -90,6 +90,13 @@ async fn people_find_services_the_way_they_say_them() {
         vec!["地形图测绘（1:500）"]
     );
     let highlighted = search(&app, "q=测绘").await;
+    assert!(
+        highlighted["facets"]["regions"]
+            .to_string()
+            .contains("南昌市"),
+        "{}",
+        highlighted["facets"]
+    );
     assert!(highlighted["hits"][0]["title_html"]
         .as_str()
         .unwrap()
@@ -142,7 +149,12 @@ async fn regions_filters_sorting_and_pages() {
     let by_days = search(&app, "sort=days_asc").await;
     assert_eq!(titles(&by_days)[0], "地形图测绘（1:500）");
     let facets = search(&app, "").await;
-    assert!(facets["facets"]["service_items"].as_array().unwrap().len() == 2);
+    assert_eq!(
+        facets["facets"]["service_items"].as_array().unwrap().len(),
+        2
+    );
+    let cities = &facets["facets"]["regions"];
+    assert!(cities.to_string().contains("南昌市"), "{cities}");
     let first = search(&app, "per_page=1").await;
     assert_eq!(first["hits"].as_array().unwrap().len(), 1);
     let next = first["meta"]["next_page"].as_str().unwrap().to_owned();
@@ -359,6 +371,7 @@ async fn the_search_page_works_without_javascript() {
     let (status, html) = page(&visitor, app.url("/search?q=测绘")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<mark>") && html.contains("按服务事项") && html.contains("排序"));
+    assert!(html.contains("按地市") && html.contains("南昌市"), "{html}");
     assert!(
         html.contains("href=\"/search?q=%E6%B5%8B%E7%BB%98&amp;sort=price_asc\"")
             || html.contains("sort=price_asc")

@@ -69,11 +69,13 @@ fn provinces(searcher: &Searcher) -> Result<BTreeSet<Facet>, SearchError> {
         let facets = segment.facet_reader(REGIONS)?;
         let mut terms = facets.facet_dict().stream()?;
         while terms.advance() {
-            // Encoded facets separate levels with a zero byte.
-            if !terms.key().contains(&0) {
-                if let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) {
-                    provinces.insert(facet);
-                }
+            // Encoded facets separate levels with a zero byte; the province is
+            // the part before the first one, whether or not the province by
+            // itself (an offering serving all of it) is in the dictionary.
+            let key = terms.key();
+            let first = key.split(|b| *b == 0).next().unwrap_or(key);
+            if let Ok(facet) = Facet::from_encoded(first.to_vec()) {
+                provinces.insert(facet);
             }
         }
     }

@@ -131,3 +131,15 @@ fn facets_count_matching_offerings_per_city_and_per_item() {
     );
     assert_eq!(eia.service_item_facets, [(5, 2)]);
 }
+
+#[test]
+fn cities_are_counted_even_when_nothing_serves_the_whole_province() {
+    let market = Market::new();
+    let mut survey = offering(1);
+    survey.regions = vec!["360102".into(), "360111".into()];
+    market.publish(survey);
+
+    let results = market.find(&OfferingQuery::default());
+
+    assert_eq!(results.region_facets, vec![("360100".to_owned(), 1)]);
+}
