@@ -1,4 +1,5 @@
-//! The command line: `serve`, `demo`, `migrate`, `admin create`, `verify audit`.
+//! The command line: `serve`, `demo`, `migrate`, `admin create`, `verify audit`,
+//! `seed generate`.
 //! Every option can also come from the environment.
 
 use crate::accounts::service;
@@ -6,7 +7,7 @@ use crate::app::{self, Server};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::demo;
+use crate::demo::{self, generate, generate::GenerateOptions};
 use crate::supervision::audit;
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
@@ -63,6 +64,33 @@ pub enum Command {
     /// Integrity checks.
     #[command(subcommand)]
     Verify(VerifyCommand),
+    /// Data beyond the demo, for benchmarks.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeedCommand {
+    /// Write N admitted agencies (with verified qualifications) and M published
+    /// offerings spread over them, for benchmarks. Never on a production database.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// How many agencies.
+    #[arg(long)]
+    pub agencies: u64,
+    /// How many offerings in all, spread evenly over the agencies (at most one
+    /// per agency and service item).
+    #[arg(long)]
+    pub offerings: u64,
+    /// Seed of the random generator: the same seed on the same database gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Agencies plus offerings per transaction.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch: u64,
 }
 
 #[derive(Args, Debug)]
@@ -169,13 +197,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = cli.settings(None);
             tokio::task::spawn_blocking(move || verify_audit(&settings)).await?
         }
+        Command::Seed(SeedCommand::Generate(args)) => {
+            let settings = cli.settings(None);
+            let options = GenerateOptions {
+                agencies: args.agencies,
+                offerings: args.offerings,
+                seed: args.seed,
+                batch_rows: args.batch,
+            };
+            tokio::task::spawn_blocking(move || seed_generate(&settings, &options)).await?
+        }
     }
+}
+
+fn seed_generate(settings: &Settings, options: &GenerateOptions) -> anyhow::Result<()> {
+    let db = app::prepare_database(settings)?;
+    let progress = generate::progress_bar(options);
+    let report = generate::generate(&db, SystemClock.now(), options, &progress)?;
+    progress.finish_and_clear();
+    let generate::GenerateReport {
+        agencies,
+        qualifications,
+        offerings,
+        rows,
+        ..
+    } = report;
+    let (seconds, per_second) = (report.elapsed.as_secs_f64(), report.rows_per_second());
+    println!(
+        "已生成 {agencies} 家机构、{qualifications} 项资质、{offerings} 项服务，共写入 {rows} 行，\
+         用时 {seconds:.1} 秒，每秒 {per_second:.0} 行 ({agencies} agencies, {qualifications} \
+         qualifications, {offerings} offerings; {rows} rows in {seconds:.1} s, {per_second:.0} rows/s)"
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
     let prepared = settings.clone();
     let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared)).await??;
-    let demo_accounts = if with_demo_data {
+    let demo = if with_demo_data {
         let db = db.clone();
         Some(tokio::task::spawn_blocking(move || demo::seed(&db, SystemClock.now())).await??)
     } else {
@@ -187,14 +246,24 @@ async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
     let addr = server.local_addr()?;
     println!("中介服务超市已启动：http://{addr}/  (database: {url})");
     println!("登录页 (log in): http://{addr}/login");
-    if let Some(accounts) = demo_accounts {
+    if let Some(demo) = demo {
         println!("演示账户 (demo accounts):");
-        for account in accounts {
+        for account in demo.accounts {
             println!(
                 "  {:<10} 用户名 {:<12} 密码 {}",
                 account.role_label, account.username, account.password
             );
         }
+        let market = demo.market;
+        println!(
+            "演示机构 {} 家（已入驻 {} 家，用户名 demo_agency_01…{:02}，密码同 jigou）、服务 {} 项{} \
+             (demo agencies and offerings)",
+            market.agencies,
+            market.admitted,
+            market.agencies,
+            market.offerings,
+            if market.created { "，本次生成" } else { "，此前已生成" },
+        );
     }
     server.serve(app::shutdown_signal()).await
 }

@@ -168,6 +168,19 @@ impl Db {
     }
 }
 
+/// Runs `$body` with `$c` bound to the concrete connection. Batch inserts
+/// (`insert_into(..).values(&rows)`) do not compile for the two-backend
+/// `DbConnection`, but do for each backend's own connection.
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// The first statement of every write transaction. On PostgreSQL it takes the
 /// row lock that orders writers (the audit chain and the change log need one
 /// order); on SQLite a write as the first statement takes the database's

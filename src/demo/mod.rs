@@ -1,4 +1,18 @@
-//! Demo data for `zhongjie demo`: one account of each role, made once.
+//! Demo data for `zhongjie demo`: one account of each role and a small
+//! marketplace of agencies and offerings (`agencies`), made once; and the
+//! bulk benchmark data of `zhongjie seed generate` (`generate`). The other
+//! files are the word lists and pure generators both are built from.
+
+pub mod agencies;
+mod batch;
+mod bulk;
+mod catalogue;
+mod credentials;
+pub mod generate;
+mod identities;
+mod offers;
+mod records;
+mod words;
 
 use crate::accounts::rules::{Organization, Registration};
 use crate::accounts::{password, service, Role};
@@ -23,6 +37,9 @@ struct Seed {
     organization: Option<(&'static str, &'static str)>,
 }
 
+/// The password of `jigou`, which the demo and benchmark agencies share.
+pub const AGENCY_PASSWORD: &str = "demo-agency-2026";
+
 const SEEDS: [Seed; 3] = [
     Seed {
         role: Role::Admin,
@@ -41,14 +58,28 @@ const SEEDS: [Seed; 3] = [
     Seed {
         role: Role::Agency,
         username: "jigou",
-        password: "demo-agency-2026",
+        password: AGENCY_PASSWORD,
         display_name: "某环境咨询公司",
         organization: Some(("某环境咨询有限公司", "91350100M000100Y43")),
     },
 ];
 
+/// What `zhongjie demo` prints.
+pub struct Demo {
+    pub accounts: Vec<DemoAccount>,
+    pub market: agencies::MarketReport,
+}
+
+/// Seeds the demo accounts and the demo market where they are missing.
+pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Demo> {
+    Ok(Demo {
+        accounts: seed_accounts(db, now)?,
+        market: agencies::seed(db, now)?,
+    })
+}
+
 /// Creates the demo accounts that do not exist yet; returns all of them.
-pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<DemoAccount>> {
+pub fn seed_accounts(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for Seed {
         role,
