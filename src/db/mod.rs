@@ -61,12 +61,13 @@ impl ConnectionManager {
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 let mut conn = diesel::SqliteConnection::establish(path)?;
-                // WAL lets readers work beside the one writer; FULL sync keeps every
-                // acknowledged commit across a power cut; the busy timeout makes a
-                // second writer wait instead of failing.
+                // The busy timeout first, so that even switching to WAL waits for a
+                // lock held by another connection instead of failing; WAL lets
+                // readers work beside the one writer; FULL sync keeps every
+                // acknowledged commit across a power cut.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000;",
+                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
