@@ -89,6 +89,21 @@ async fn people_find_services_the_way_they_say_them() {
         titles(&search(&app, "q=地形图测绘").await),
         vec!["地形图测绘（1:500）"]
     );
+    // A place name narrows the region instead of being searched as a word.
+    assert_eq!(
+        titles(&search(&app, "q=地形图测绘 南昌").await),
+        vec!["地形图测绘（1:500）"]
+    );
+    assert_eq!(
+        titles(&search(&app, "q=能评 九江").await),
+        vec!["固定资产投资项目节能报告编制"]
+    );
+    // The 南昌 surveyor does not serve 九江; at most weaker matches remain there.
+    let far = search(&app, "q=地形图测绘 九江").await;
+    assert!(
+        !titles(&far).contains(&"地形图测绘（1:500）".to_owned()),
+        "{far}"
+    );
     let highlighted = search(&app, "q=测绘").await;
     assert!(
         highlighted["facets"]["regions"]

@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod pages;
+pub mod places;
 pub mod reindex;
 pub mod routes;
 pub mod sync;

@@ -149,13 +149,34 @@ pub struct OfferingSearch {
     pub meta: ListMeta,
 }
 
+/// 江西's divisions by name, for place names typed into the search box.
+async fn places(state: &AppState) -> AppResult<Vec<(String, String)>> {
+    state
+        .db
+        .run(|conn| {
+            Ok(crate::agencies::service::region_choices(conn)?
+                .into_iter()
+                .map(|(code, name, _)| (code, name))
+                .collect())
+        })
+        .await
+}
+
 /// Runs an offering search and joins each hit with its current data.
 pub async fn search_offerings(
     state: &AppState,
     params: &SearchParams,
 ) -> AppResult<OfferingSearch> {
     let now = state.now();
-    let query = params.to_query(now).map_err(AppError::Invalid)?;
+    let mut query = params.to_query(now).map_err(AppError::Invalid)?;
+    if query.region.is_none() {
+        // "环评 南昌": the place narrows the region instead of being searched as a word.
+        let (rest, region) = super::places::take_place(&query.text, &places(state).await?);
+        if region.is_some() {
+            query.text = rest;
+            query.region = region;
+        }
+    }
     let index = state.search.current();
     let wanted = query.clone();
     let results = tokio::task::spawn_blocking(move || index.search_offerings(&wanted))
