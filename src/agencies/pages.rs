@@ -427,6 +427,23 @@ pub async fn save_mine(
     }
 }
 
+/// The agency page again, with the fields at fault next to them.
+async fn show_errors(
+    state: &AppState,
+    page: &Page,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
+    render_mine(
+        state,
+        page,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        errors,
+        "",
+    )
+    .await
+}
+
 #[derive(Deserialize)]
 pub struct EmptyForm {}
 
@@ -441,17 +458,7 @@ pub async fn submit_mine(
         .ok_or(AppError::NotFound)?;
     match service::submit(&state, &user, row.id).await {
         Ok(_) => Ok(Redirect::to("/my/agency?saved=submitted").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            render_mine(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                "",
-            )
-            .await
-        }
+        Err(AppError::Invalid(errors)) => show_errors(&state, &page, errors).await,
         Err(other) => Err(other),
     }
 }
@@ -478,15 +485,7 @@ pub async fn add_qualification(
                             ..e
                         })
                         .collect();
-                    return render_mine(
-                        &state,
-                        &page,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        None,
-                        errors,
-                        "",
-                    )
-                    .await;
+                    return show_errors(&state, &page, errors).await;
                 }
                 Err(other) => return Err(other),
             }
@@ -505,17 +504,7 @@ pub async fn add_qualification(
     };
     match qualifications::add(&state, &user, row.id, input).await {
         Ok(_) => Ok(Redirect::to("/my/agency?saved=1#qualifications").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            render_mine(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                "",
-            )
-            .await
-        }
+        Err(AppError::Invalid(errors)) => show_errors(&state, &page, errors).await,
         Err(other) => Err(other),
     }
 }
@@ -537,29 +526,11 @@ pub async fn add_attachment(
             "请选择要上传的文件。",
             "No file was sent.",
         )];
-        return render_mine(
-            &state,
-            &page,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            errors,
-            "",
-        )
-        .await;
+        return show_errors(&state, &page, errors).await;
     };
     let saved = match crate::attachments::routes::save(&state, user.user.id, upload).await {
         Ok(saved) => saved,
-        Err(AppError::Invalid(errors)) => {
-            return render_mine(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                "",
-            )
-            .await
-        }
+        Err(AppError::Invalid(errors)) => return show_errors(&state, &page, errors).await,
         Err(other) => return Err(other),
     };
     let now = state.now();
@@ -599,17 +570,7 @@ pub async fn add_practitioner(
         .ok_or(AppError::NotFound)?;
     match qualifications::add_practitioner(&state, &user, row.id, input).await {
         Ok(_) => Ok(Redirect::to("/my/agency?saved=1#practitioners").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            render_mine(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                "",
-            )
-            .await
-        }
+        Err(AppError::Invalid(errors)) => show_errors(&state, &page, errors).await,
         Err(other) => Err(other),
     }
 }
