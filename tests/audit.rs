@@ -168,7 +168,9 @@ async fn the_command_line_makes_admins_and_migrates_idempotently() {
     let migrate = zhongjie(&app, &["migrate"]);
     assert!(
         migrate.status.success(),
-        "{}",
+        "{:?} {} {}",
+        migrate.status,
+        String::from_utf8_lossy(&migrate.stdout),
         String::from_utf8_lossy(&migrate.stderr)
     );
 }
