@@ -230,12 +230,7 @@ pub async fn review(
     admin.require(&[Role::Admin])?;
     let now = state.now();
     let actor = actor(admin);
-    let reason = request
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let reason = super::rules::reason_given(request.reason.as_deref());
     if request.action != QualificationDecision::Verify && reason.is_none() {
         return Err(AppError::invalid(
             "reason",

@@ -161,6 +161,14 @@ pub struct AttachmentLink {
     pub label: String,
 }
 
+/// A reviewer's reason, trimmed; a blank one is no reason.
+pub fn reason_given(reason: Option<&str>) -> Option<String> {
+    reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+}
+
 /// The fields registration locks once the agency is in review or admitted.
 pub const REGISTRATION_FIELDS: [&str; 4] = ["name", "uscc", "legal_representative", "region_code"];
 

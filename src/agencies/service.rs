@@ -522,12 +522,7 @@ pub async fn review(
     admin.require(&[Role::Admin])?;
     let now = state.now();
     let actor = actor(admin);
-    let reason = request
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_owned);
+    let reason = super::rules::reason_given(request.reason.as_deref());
     let mut errors = Vec::new();
     if request.action == Transition::Submit {
         errors.push(FieldError::new(
