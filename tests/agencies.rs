@@ -60,13 +60,11 @@ async fn an_agency_applies_is_returned_fixes_and_is_admitted() {
     );
 
     let patched = agency
-        .client
-        .patch(app.url(&format!("/api/v1/agencies/{id}")))
-        .header("X-CSRF-Token", &agency.csrf)
-        .json(&json!({ "commitment_accepted": true, "regions": ["360100", "360400"] }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/agencies/{id}"),
+            json!({ "commitment_accepted": true, "regions": ["360100", "360400"] }),
+        )
+        .await;
     assert_eq!(patched.status(), StatusCode::OK);
     let submitted: Value = agency
         .post_json(&format!("/api/v1/agencies/{id}/submit"), json!({}))
@@ -108,13 +106,11 @@ async fn an_agency_applies_is_returned_fixes_and_is_admitted() {
         .contains("营业执照扫描件不清晰"));
 
     let fixed = agency
-        .client
-        .patch(app.url(&format!("/api/v1/agencies/{id}")))
-        .header("X-CSRF-Token", &agency.csrf)
-        .json(&json!({ "name": "江西赣江测绘有限公司" }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/agencies/{id}"),
+            json!({ "name": "江西赣江测绘有限公司" }),
+        )
+        .await;
     assert_eq!(fixed.status(), StatusCode::OK);
     agency
         .post_json(&format!("/api/v1/agencies/{id}/submit"), json!({}))
@@ -142,13 +138,11 @@ async fn an_agency_applies_is_returned_fixes_and_is_admitted() {
     assert_eq!(public["agency"]["name"], "江西赣江测绘有限公司");
     assert!(public["agency"]["status_reason"].is_null());
     let locked = agency
-        .client
-        .patch(app.url(&format!("/api/v1/agencies/{id}")))
-        .header("X-CSRF-Token", &agency.csrf)
-        .json(&json!({ "name": "别的名字有限公司", "contact_phone": "0791-1234567" }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/agencies/{id}"),
+            json!({ "name": "别的名字有限公司", "contact_phone": "0791-1234567" }),
+        )
+        .await;
     assert_eq!(fields(&problem(locked).await), vec!["name"]);
     let directory: Value = visitor
         .get(app.url("/api/v1/agencies?region=360403"))
@@ -381,22 +375,18 @@ async fn nobody_touches_another_agencys_data() {
     let offering_id = offering["offering"]["id"].as_i64().unwrap();
 
     let edit = second
-        .client
-        .patch(app.url(&format!("/api/v1/agencies/{first_id}")))
-        .header("X-CSRF-Token", &second.csrf)
-        .json(&json!({ "contact_phone": "0791-0000000" }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/agencies/{first_id}"),
+            json!({ "contact_phone": "0791-0000000" }),
+        )
+        .await;
     assert_eq!(edit.status(), StatusCode::NOT_FOUND);
     let offering_edit = second
-        .client
-        .patch(app.url(&format!("/api/v1/offerings/{offering_id}")))
-        .header("X-CSRF-Token", &second.csrf)
-        .json(&json!({ "status": "withdrawn" }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/offerings/{offering_id}"),
+            json!({ "status": "withdrawn" }),
+        )
+        .await;
     assert_eq!(offering_edit.status(), StatusCode::NOT_FOUND);
     let qualification = second
         .post_json(

@@ -29,13 +29,11 @@ async fn market(app: &TestApp) -> (TestUser, TestUser, TestUser, i64) {
 
     let (consultant, consultant_id) = app.admitted_agency("consultant", 32, &admin).await;
     let whole = consultant
-        .client
-        .patch(app.url(&format!("/api/v1/agencies/{consultant_id}")))
-        .header("X-CSRF-Token", &consultant.csrf)
-        .json(&json!({ "regions": ["360000"] }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/agencies/{consultant_id}"),
+            json!({ "regions": ["360000"] }),
+        )
+        .await;
     assert_eq!(whole.status(), StatusCode::OK);
     let energy = app.item_id("ZJ004").await;
     let mut form = offering_form(energy, "published");
@@ -214,13 +212,11 @@ async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
         .set(Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap());
 
     let withdrawn = surveyor
-        .client
-        .patch(app.url(&format!("/api/v1/offerings/{topo_offering}")))
-        .header("X-CSRF-Token", &surveyor.csrf)
-        .json(&json!({ "status": "withdrawn" }))
-        .send()
-        .await
-        .unwrap();
+        .patch_json(
+            &format!("/api/v1/offerings/{topo_offering}"),
+            json!({ "status": "withdrawn" }),
+        )
+        .await;
     assert_eq!(withdrawn.status(), StatusCode::OK);
     app.sync_search().await;
     assert_eq!(
@@ -277,13 +273,11 @@ async fn the_index_resumes_after_a_restart_without_losing_or_repeating_anything(
     // More changes arrive while this node is down.
     for days in [5, 6, 8] {
         surveyor
-            .client
-            .patch(app.url(&format!("/api/v1/offerings/{topo_offering}")))
-            .header("X-CSRF-Token", &surveyor.csrf)
-            .json(&json!({ "promised_days": days }))
-            .send()
-            .await
-            .unwrap();
+            .patch_json(
+                &format!("/api/v1/offerings/{topo_offering}"),
+                json!({ "promised_days": days }),
+            )
+            .await;
     }
     // The node comes back: its index on disk (copied here, as the running
     // server still holds the original) opens at its last commit.

@@ -272,6 +272,16 @@ impl TestUser {
             .expect("request")
     }
 
+    pub async fn patch_json(&self, path: &str, body: Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.client
             .delete(self.url(path))
