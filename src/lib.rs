@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod messages;
 pub mod offerings;
+pub mod projects;
 pub mod search;
 pub mod supervision;
 pub mod web;

@@ -272,6 +272,139 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        number -> Nullable<Text>,
+        applicant_user_id -> BigInt,
+        service_item_id -> BigInt,
+        title -> Text,
+        investment_code -> Nullable<Text>,
+        region_code -> Text,
+        scale_kind -> Text,
+        scale_value -> BigInt,
+        scale_unit -> Text,
+        fiscal_share_percent -> Integer,
+        service_content -> Text,
+        service_days -> Integer,
+        method -> Text,
+        price_mode -> Text,
+        amount_fen -> Nullable<BigInt>,
+        floor_fen -> Nullable<BigInt>,
+        ceiling_fen -> Nullable<BigInt>,
+        rate_min_bp -> Nullable<Integer>,
+        rate_max_bp -> Nullable<Integer>,
+        weight_price -> Nullable<Integer>,
+        weight_credit -> Nullable<Integer>,
+        weight_time -> Nullable<Integer>,
+        qualification_mode -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        complaint_phone -> Text,
+        signup_deadline -> Timestamp,
+        selection_at -> Timestamp,
+        direct_agency_id -> Nullable<BigInt>,
+        direct_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_states (project_id) {
+        project_id -> BigInt,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        round -> Integer,
+        failed_rounds -> Integer,
+        min_signups -> Integer,
+        draw_secret -> Nullable<Text>,
+        draw_commitment -> Nullable<Text>,
+        winner_signup_id -> Nullable<BigInt>,
+        submitted_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        signups_closed_at -> Nullable<Timestamp>,
+        selected_at -> Nullable<Timestamp>,
+        confirmation_deadline -> Nullable<Timestamp>,
+        confirmation_reminded_at -> Nullable<Timestamp>,
+        publicity_ends_at -> Nullable<Timestamp>,
+        awarded_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_requirements (project_id, qualification_type_id) {
+        project_id -> BigInt,
+        qualification_type_id -> BigInt,
+        min_level -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    project_avoidances (project_id, agency_id) {
+        project_id -> BigInt,
+        agency_id -> BigInt,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    signups (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        round -> Integer,
+        agency_id -> BigInt,
+        user_id -> BigInt,
+        quote_fen -> Nullable<BigInt>,
+        quote_rate_bp -> Nullable<Integer>,
+        promised_days -> Integer,
+        draw_value -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        rank -> Nullable<Integer>,
+        ticket -> Nullable<Text>,
+        score -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        round -> Integer,
+        filed_by -> BigInt,
+        agency_id -> Nullable<BigInt>,
+        reason -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        answer -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    objection_attachments (objection_id, attachment_id) {
+        objection_id -> BigInt,
+        attachment_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> BigInt,
+        idem_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
@@ -287,6 +420,15 @@ diesel::joinable!(offerings -> agencies (agency_id));
 diesel::joinable!(offerings -> service_items (service_item_id));
 diesel::joinable!(offering_regions -> offerings (offering_id));
 diesel::joinable!(messages -> users (user_id));
+diesel::joinable!(projects -> service_items (service_item_id));
+diesel::joinable!(projects -> users (applicant_user_id));
+diesel::joinable!(project_states -> projects (project_id));
+diesel::joinable!(project_requirements -> projects (project_id));
+diesel::joinable!(project_avoidances -> projects (project_id));
+diesel::joinable!(signups -> projects (project_id));
+diesel::joinable!(signups -> agencies (agency_id));
+diesel::joinable!(objections -> projects (project_id));
+diesel::joinable!(objection_attachments -> objections (objection_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -305,4 +447,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     offerings,
     offering_regions,
     messages,
+    projects,
+    project_states,
+    project_requirements,
+    project_avoidances,
+    signups,
+    objections,
+    objection_attachments,
+    idempotency_keys,
 );

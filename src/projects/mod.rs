@@ -1,0 +1,9 @@
+//! Projects (采购项目): the applicant's purchase announcement, the agencies'
+//! sealed sign-ups, the selection by the chosen method, the winner's
+//! confirmation, publicity (公示) and objections (异议), up to the award.
+
+pub mod input;
+pub mod investment_code;
+pub mod model;
+pub mod rules;
+pub mod selection;
