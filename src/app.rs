@@ -92,6 +92,12 @@ impl Server {
                 every,
             ));
         }
+        if let Some(every) = self.state.settings.schedule_interval {
+            tokio::spawn(crate::projects::scheduler::run_forever(
+                self.state.clone(),
+                every,
+            ));
+        }
         let router = web::router(self.state);
         axum::serve(
             self.listener,

@@ -101,6 +101,18 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set this when served over HTTPS).
     #[arg(long, env = "ZHONGJIE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Publish projects without an administrator's review.
+    #[arg(long, env = "ZHONGJIE_NO_PROJECT_REVIEW")]
+    pub no_project_review: bool,
+    /// Shortest sign-up period, in working days.
+    #[arg(long, env = "ZHONGJIE_MIN_SIGNUP_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub min_signup_days: u32,
+    /// Fewest valid sign-ups for a random draw, bidding or scoring round.
+    #[arg(long, env = "ZHONGJIE_MIN_SIGNUPS", default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=20))]
+    pub min_signups: i32,
+    /// Highest amount, in yuan, of a fiscally funded project that may be selected directly.
+    #[arg(long, env = "ZHONGJIE_DIRECT_LIMIT_YUAN", default_value_t = 100_000)]
+    pub direct_limit_yuan: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +150,10 @@ impl Cli {
         );
         if let Some(args) = bind {
             settings.secure_cookies = args.secure_cookies;
+            settings.projects.review_required = !args.no_project_review;
+            settings.projects.min_signup_working_days = args.min_signup_days;
+            settings.projects.min_signups = args.min_signups;
+            settings.projects.direct_limit_fen = i64::from(args.direct_limit_yuan) * 100;
         }
         settings
     }

@@ -24,6 +24,40 @@ pub struct Settings {
     /// How often the search index catches up with the change log; `None`
     /// leaves it to the caller (tests).
     pub search_interval: Option<std::time::Duration>,
+    /// How often the project scheduler moves projects whose deadline passed;
+    /// `None` leaves it to the caller (tests).
+    pub schedule_interval: Option<std::time::Duration>,
+    pub projects: ProjectRules,
+}
+
+/// The time limits and thresholds of projects, per jurisdiction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectRules {
+    /// Projects go through an administrator's review before publication.
+    pub review_required: bool,
+    /// The sign-up period lasts at least this many working days.
+    pub min_signup_working_days: u32,
+    /// 中选结果公示 lasts this many working days.
+    pub publicity_working_days: u32,
+    /// The winner confirms within this many working days.
+    pub confirmation_working_days: u32,
+    /// Fewer valid sign-ups than this fail a competitive round (流标).
+    pub min_signups: i32,
+    /// 直接选取 of fiscally funded projects up to this amount.
+    pub direct_limit_fen: i64,
+}
+
+impl Default for ProjectRules {
+    fn default() -> Self {
+        ProjectRules {
+            review_required: true,
+            min_signup_working_days: 3,
+            publicity_working_days: 3,
+            confirmation_working_days: 2,
+            min_signups: 3,
+            direct_limit_fen: 100_000 * 100,
+        }
+    }
 }
 
 impl Settings {
@@ -44,6 +78,8 @@ impl Settings {
             login_throttle: LoginThrottle::default(),
             watch_interval: Some(std::time::Duration::from_secs(60)),
             search_interval: Some(std::time::Duration::from_millis(200)),
+            schedule_interval: Some(std::time::Duration::from_secs(15)),
+            projects: ProjectRules::default(),
         }
     }
 }

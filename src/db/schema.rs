@@ -365,6 +365,7 @@ diesel::table! {
         rank -> Nullable<Integer>,
         ticket -> Nullable<Text>,
         score -> Nullable<BigInt>,
+        credit_score -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -2,8 +2,17 @@
 //! sealed sign-ups, the selection by the chosen method, the winner's
 //! confirmation, publicity (公示) and objections (异议), up to the award.
 
+pub mod eligibility;
 pub mod input;
 pub mod investment_code;
 pub mod model;
+pub mod objections;
+pub mod present;
+pub mod routes;
 pub mod rules;
+pub mod scheduler;
+pub mod selecting;
 pub mod selection;
+pub mod service;
+pub mod signups;
+pub mod views;

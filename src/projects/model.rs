@@ -140,6 +140,7 @@ pub struct SignupRow {
     pub rank: Option<i32>,
     pub ticket: Option<String>,
     pub score: Option<i64>,
+    pub credit_score: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

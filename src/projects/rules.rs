@@ -59,6 +59,7 @@ string_enum! {
         Select => ("select", "选取"),
         Confirm => ("confirm", "中选确认"),
         PassOn => ("pass_on", "顺延中选"),
+        Reselect => ("reselect", "重新选取"),
         Award => ("award", "公示结束中选"),
         Cancel => ("cancel", "终止"),
     }
@@ -82,6 +83,7 @@ pub fn next_project_status(current: ProjectStatus, action: ProjectAction) -> Opt
         (Selecting | Failed, A::Select) => Some(Confirming),
         (Confirming, A::Confirm) => Some(Publicity),
         (Confirming | Publicity, A::PassOn) => Some(Confirming),
+        (Confirming | Publicity, A::Reselect) => Some(Selecting),
         (Publicity, A::Award) => Some(Awarded),
         (
             Draft | PendingReview | Returned | SigningUp | Selecting | Confirming | Publicity
@@ -158,7 +160,7 @@ pub fn next_signup_status(current: SignupStatus, action: SignupAction) -> Option
         (Active, A::Select) => Some(Selected),
         (Selected, A::Confirm) => Some(Confirmed),
         (Selected, A::Abandon) => Some(Abandoned),
-        (Selected | Confirmed, A::Disqualify) => Some(Disqualified),
+        (Active | Selected | Confirmed, A::Disqualify) => Some(Disqualified),
         _ => None,
     }
 }
@@ -285,6 +287,8 @@ mod tests {
         (S::Confirming, A::Confirm, S::Publicity),
         (S::Confirming, A::PassOn, S::Confirming),
         (S::Publicity, A::PassOn, S::Confirming),
+        (S::Confirming, A::Reselect, S::Selecting),
+        (S::Publicity, A::Reselect, S::Selecting),
         (S::Publicity, A::Award, S::Awarded),
         (S::Draft, A::Cancel, S::Cancelled),
         (S::PendingReview, A::Cancel, S::Cancelled),
@@ -345,6 +349,7 @@ mod tests {
             (SS::Active, SA::Select, SS::Selected),
             (SS::Selected, SA::Confirm, SS::Confirmed),
             (SS::Selected, SA::Abandon, SS::Abandoned),
+            (SS::Active, SA::Disqualify, SS::Disqualified),
             (SS::Selected, SA::Disqualify, SS::Disqualified),
             (SS::Confirmed, SA::Disqualify, SS::Disqualified),
         ];

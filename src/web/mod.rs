@@ -112,6 +112,54 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/messages", get(crate::messages::routes::list))
         .route(
+            "/api/v1/projects",
+            get(crate::projects::routes::list).post(crate::projects::routes::create),
+        )
+        .route(
+            "/api/v1/projects/{id}",
+            get(crate::projects::routes::show).patch(crate::projects::routes::update),
+        )
+        .route(
+            "/api/v1/projects/{id}/publish",
+            post(crate::projects::routes::publish),
+        )
+        .route(
+            "/api/v1/projects/{id}/review",
+            post(crate::projects::routes::review),
+        )
+        .route(
+            "/api/v1/projects/{id}/signups",
+            post(crate::projects::routes::sign_up),
+        )
+        .route(
+            "/api/v1/projects/{id}/signups/mine",
+            delete(crate::projects::routes::withdraw),
+        )
+        .route(
+            "/api/v1/projects/{id}/selection",
+            post(crate::projects::routes::select),
+        )
+        .route(
+            "/api/v1/projects/{id}/draw",
+            get(crate::projects::routes::draw),
+        )
+        .route(
+            "/api/v1/projects/{id}/confirmation",
+            post(crate::projects::routes::confirm),
+        )
+        .route(
+            "/api/v1/projects/{id}/objections",
+            post(crate::projects::routes::object),
+        )
+        .route(
+            "/api/v1/objections/{id}/decision",
+            post(crate::projects::routes::decide),
+        )
+        .route(
+            "/api/v1/projects/{id}/cancel",
+            post(crate::projects::routes::cancel),
+        )
+        .route(
             "/api/v1/search/offerings",
             get(crate::search::routes::offerings),
         )

@@ -41,6 +41,20 @@ use utoipa::OpenApi;
         crate::messages::routes::list,
         crate::search::routes::offerings,
         crate::search::routes::agencies,
+        crate::projects::routes::create,
+        crate::projects::routes::list,
+        crate::projects::routes::show,
+        crate::projects::routes::update,
+        crate::projects::routes::publish,
+        crate::projects::routes::review,
+        crate::projects::routes::sign_up,
+        crate::projects::routes::withdraw,
+        crate::projects::routes::select,
+        crate::projects::routes::draw,
+        crate::projects::routes::confirm,
+        crate::projects::routes::object,
+        crate::projects::routes::decide,
+        crate::projects::routes::cancel,
     ),
     components(schemas(
         Problem,
@@ -61,6 +75,7 @@ use utoipa::OpenApi;
         (name = "attachments", description = "Uploaded documents"),
         (name = "messages", description = "In-site messages"),
         (name = "search", description = "Full-text search of offerings and agencies"),
+        (name = "projects", description = "Projects, sealed sign-ups, selection, publicity and objections"),
     )
 )]
 pub struct ApiDoc;

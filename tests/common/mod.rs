@@ -63,6 +63,7 @@ impl TestApp {
         // Tests run the watch themselves, at the moments they choose.
         settings.watch_interval = None;
         settings.search_interval = None;
+        settings.schedule_interval = None;
         change(&mut settings);
         // Failed logins are still slowed, by less, so the suite stays quick.
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);

@@ -97,6 +97,8 @@ CREATE TABLE signups (
     rank INTEGER,
     ticket TEXT,
     score BIGINT,
+    -- The credit score the selection used, kept so the result can be recomputed.
+    credit_score INTEGER,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     UNIQUE (project_id, round, agency_id)
