@@ -370,15 +370,7 @@ pub fn draw_view(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<DrawView
     let secret_bytes = hex::decode(secret).unwrap_or_default();
     let candidates: Vec<selection::Candidate> = ranked
         .iter()
-        .map(|s| selection::Candidate {
-            signup_id: s.id,
-            agency_id: s.agency_id,
-            draw_value: s.draw_bytes(),
-            quote_fen: s.quote_fen,
-            quote_rate_bp: s.quote_rate_bp,
-            promised_days: s.promised_days,
-            credit_score: s.credit_score.unwrap_or(super::selecting::NEUTRAL_CREDIT),
-        })
+        .map(|s| super::selecting::candidate(s, &loaded.project))
         .collect();
     let seed = selection::draw_seed(&secret_bytes, &candidates);
     let mut entries = Vec::new();

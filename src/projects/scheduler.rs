@@ -17,10 +17,12 @@ use crate::supervision::Actor;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScheduleReport {
     pub moved: usize,
     pub reminded: usize,
+    /// Projects whose step failed, with the error; the others still moved.
+    pub failed: Vec<(i64, String)>,
 }
 
 fn timeline(conn: &mut crate::db::DbConnection, loaded: &Loaded) -> AppResult<Timeline> {
@@ -101,7 +103,8 @@ pub fn run_once(
             Ok(false) => {}
             // One project's trouble must not stop the others.
             Err(error) => {
-                tracing::error!(project = id, error = %error, "project scheduler step failed")
+                tracing::error!(project = id, error = %error, "project scheduler step failed");
+                report.failed.push((id, format!("{error:#}")));
             }
         }
     }

@@ -274,6 +274,21 @@ pub fn fail_round(
     Ok(())
 }
 
+/// A sign-up as the selection sees it. At a fixed price the stored amount is
+/// the project's, not a quote, so the selection gets none.
+pub fn candidate(s: &SignupRow, project: &ProjectRow) -> Candidate {
+    let fixed = matches!(project.price_terms(), selection::PriceTerms::Fixed { .. });
+    Candidate {
+        signup_id: s.id,
+        agency_id: s.agency_id,
+        draw_value: s.draw_bytes(),
+        quote_fen: s.quote_fen.filter(|_| !fixed),
+        quote_rate_bp: s.quote_rate_bp,
+        promised_days: s.promised_days,
+        credit_score: s.credit_score.unwrap_or(NEUTRAL_CREDIT),
+    }
+}
+
 fn candidates(
     conn: &mut DbConnection,
     loaded: &Loaded,
@@ -282,15 +297,7 @@ fn candidates(
         .into_iter()
         .filter(|s| s.status() == SignupStatus::Active)
         .map(|s| {
-            let candidate = Candidate {
-                signup_id: s.id,
-                agency_id: s.agency_id,
-                draw_value: s.draw_bytes(),
-                quote_fen: s.quote_fen,
-                quote_rate_bp: s.quote_rate_bp,
-                promised_days: s.promised_days,
-                credit_score: NEUTRAL_CREDIT,
-            };
+            let candidate = candidate(&s, &loaded.project);
             (s, candidate)
         })
         .collect())

@@ -6,6 +6,7 @@
 
 pub mod html;
 pub mod postgres;
+pub mod projects;
 pub mod supply;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -33,6 +34,7 @@ pub struct TestApp {
     pub database_url: String,
     pub db: Db,
     pub search: Arc<zhongjie::search::SearchService>,
+    pub project_rules: zhongjie::config::ProjectRules,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
@@ -69,6 +71,7 @@ impl TestApp {
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);
         settings.login_throttle.max_delay = std::time::Duration::from_millis(20);
 
+        let project_rules = settings.projects.clone();
         let prepared = settings.clone();
         let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared))
             .await
@@ -89,6 +92,7 @@ impl TestApp {
             database_url,
             db,
             search,
+            project_rules,
             shutdown: Some(tx),
             _dir: dir,
             postgres,
