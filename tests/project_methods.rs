@@ -1,0 +1,660 @@
+//! Each selection method from publication to award, and what happens when
+//! things go wrong: 流标 and re-publication, abandonment, objections,
+//! cancellation. Through HTTP, with the clock moved by the test.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::projects::{project_form, TOPO};
+use common::{fields, problem, TestApp, TestUser};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Market {
+    app: TestApp,
+    admin: TestUser,
+    applicant: TestUser,
+    agencies: Vec<(TestUser, i64)>,
+    item: i64,
+}
+
+async fn market(n: u32) -> Market {
+    let app = TestApp::new().await;
+    let admin = app.admin("centre").await;
+    let applicant = app.applicant("owner").await;
+    let mut agencies = Vec::new();
+    for i in 1..=n {
+        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
+    }
+    let item = app.item_id(TOPO).await;
+    Market {
+        app,
+        admin,
+        applicant,
+        agencies,
+        item,
+    }
+}
+
+impl Market {
+    async fn set_clock(&mut self, to: DateTime<Utc>) {
+        self.app.clock.set(to);
+        self.admin = self.app.again(&self.admin).await;
+        self.applicant = self.app.again(&self.applicant).await;
+        for (user, _) in self.agencies.iter_mut() {
+            *user = self.app.again(user).await;
+        }
+    }
+
+    async fn advance(&mut self, by: Duration) {
+        let to = self.app.now() + by;
+        self.set_clock(to).await;
+    }
+
+    /// Moves past the sign-up deadline and lets the scheduler act.
+    async fn close(&mut self, project: &Value) -> Value {
+        let deadline = at(&project["signup_deadline"]);
+        self.set_clock(deadline).await;
+        self.app.run_scheduler().await;
+        self.applicant
+            .project(project["id"].as_i64().unwrap())
+            .await
+    }
+
+    fn agency(&self, agency_id: i64) -> &TestUser {
+        &self
+            .agencies
+            .iter()
+            .find(|(_, id)| *id == agency_id)
+            .expect("agency")
+            .0
+    }
+
+    fn winner<'a>(&'a self, project: &Value) -> &'a TestUser {
+        self.agency(
+            project["winner"]["agency"]["id"]
+                .as_i64()
+                .expect("a winner"),
+        )
+    }
+}
+
+fn at(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn bidding(item: i64, deadline: DateTime<Utc>) -> Value {
+    let mut form = project_form(item, deadline);
+    form["method"] = json!("bidding");
+    form["price_mode"] = json!("amount");
+    form["floor_fen"] = json!(2_000_000);
+    form["ceiling_fen"] = json!(5_000_000);
+    form
+}
+
+#[tokio::test]
+async fn bidding_selects_the_lowest_quote_within_the_band() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(&m.applicant, &m.admin, bidding(m.item, m.app.deadline()))
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    let too_low = m.agencies[0]
+        .0
+        .sign_up(id, json!({ "quote_fen": 1_999_999 }))
+        .await;
+    assert_eq!(fields(&problem(too_low).await), ["quote_fen"]);
+    let missing = m.agencies[0].0.sign_up(id, json!({})).await;
+    assert_eq!(fields(&problem(missing).await), ["quote_fen"]);
+    for ((agency, _), quote) in m.agencies.iter().zip([4_200_000, 3_100_000, 3_900_000]) {
+        assert_eq!(
+            agency
+                .sign_up(id, json!({ "quote_fen": quote }))
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+    }
+    let selected = m.close(&project).await;
+    assert_eq!(selected["status"], "confirming");
+    assert_eq!(selected["winner"]["quote_fen"], 3_100_000);
+    assert_eq!(selected["winner"]["agency"]["id"], m.agencies[1].1);
+    let ranks: Vec<(i64, i64)> = selected["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["quote_fen"].as_i64().unwrap(),
+                s["rank"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ranks, [(4_200_000, 3), (3_100_000, 1), (3_900_000, 2)]);
+
+    let confirmed = m
+        .winner(&selected)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    m.advance(Duration::days(7)).await;
+    m.app.run_scheduler().await;
+    assert_eq!(m.applicant.project(id).await["status"], "awarded");
+}
+
+#[tokio::test]
+async fn scoring_publishes_its_weights_and_ranks_by_the_formula() {
+    let mut m = market(3).await;
+    let mut form = bidding(m.item, m.app.deadline());
+    form["method"] = json!("scoring");
+    form["weight_price"] = json!(40);
+    form["weight_credit"] = json!(20);
+    form["weight_time"] = json!(40);
+    let project = m.app.published_project(&m.applicant, &m.admin, form).await;
+    assert_eq!(project["weights"]["price"], 40);
+    assert!(project["weights"]["formula"]
+        .as_str()
+        .unwrap()
+        .contains("价格"));
+    let id = project["id"].as_i64().unwrap();
+    // Cheapest but slowest; dearest but fastest; in between.
+    let offers = [(2_000_000, 20), (4_000_000, 5), (3_000_000, 10)];
+    for ((agency, _), (quote, days)) in m.agencies.iter().zip(offers) {
+        let signed = agency
+            .sign_up(id, json!({ "quote_fen": quote, "promised_days": days }))
+            .await;
+        assert_eq!(signed.status(), StatusCode::CREATED);
+    }
+    let too_slow = m.agencies[0]
+        .0
+        .sign_up(id, json!({ "quote_fen": 2_000_000, "promised_days": 21 }))
+        .await;
+    assert_eq!(fields(&problem(too_slow).await), ["promised_days"]);
+    let selected = m.close(&project).await;
+    // Price part ×0.4, credit 60 for all ×0.2, time part ×0.4 (hundredths of a point):
+    // A: 10000·40 + 6000·20 + 2500·40 = 620000 → 6200
+    // B:  5000·40 + 6000·20 + 10000·40 = 720000 → 7200
+    // C:  6666·40 + 6000·20 + 5000·40 = 586640 → 5866
+    let scores: Vec<i64> = selected["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["score"].as_i64().unwrap())
+        .collect();
+    assert_eq!(scores, [6200, 7200, 5866]);
+    assert_eq!(selected["winner"]["agency"]["id"], m.agencies[1].1);
+    let draw: Value = m
+        .app
+        .client()
+        .get(m.app.url(&format!("/api/v1/projects/{id}/draw")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(draw["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(draw["entries"][0]["credit_score"], 60);
+}
+
+#[tokio::test]
+async fn direct_selection_names_one_agency_which_confirms() {
+    let mut m = market(1).await;
+    let mut form = project_form(m.item, m.app.deadline());
+    form["method"] = json!("direct");
+    form["fiscal_share_percent"] = json!(100);
+    form["amount_fen"] = json!(20_000_000);
+    form["direct_agency_id"] = json!(m.agencies[0].1);
+    form["direct_reason"] = json!("原测绘单位续作，保证成果衔接");
+    let refused = m
+        .applicant
+        .post_json("/api/v1/projects", form.clone())
+        .await;
+    assert_eq!(
+        fields(&problem(refused).await),
+        ["method"],
+        "fiscal funds above the limit may not be selected directly"
+    );
+    form["fiscal_share_percent"] = json!(0);
+    let project = m.app.published_project(&m.applicant, &m.admin, form).await;
+    assert_eq!(
+        project["status"], "confirming",
+        "no sign-up phase: the named agency is asked at once"
+    );
+    assert_eq!(project["winner"]["agency"]["id"], m.agencies[0].1);
+    let id = project["id"].as_i64().unwrap();
+    let not_found: StatusCode = m
+        .app
+        .client()
+        .get(m.app.url(&format!("/api/v1/projects/{id}/draw")))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        not_found,
+        StatusCode::NOT_FOUND,
+        "no draw in a direct selection"
+    );
+    let missing = m.agencies[0]
+        .0
+        .post_json(&format!("/api/v1/projects/{id}/confirmation"), json!({}))
+        .await;
+    assert_eq!(fields(&problem(missing).await), ["accept"]);
+    let confirmed = m.agencies[0]
+        .0
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(
+        confirmed.json::<Value>().await.unwrap()["project"]["status"],
+        "publicity"
+    );
+    m.advance(Duration::days(7)).await;
+    m.app.run_scheduler().await;
+    assert_eq!(m.applicant.project(id).await["status"], "awarded");
+}
+
+#[tokio::test]
+async fn two_failed_rounds_let_the_applicant_choose_among_its_sign_ups() {
+    let mut m = market(2).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        assert_eq!(
+            agency.sign_up(id, json!({})).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let failed = m.close(&project).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["failed_rounds"], 1);
+    let choose = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{id}/selection"),
+            json!({ "signup_id": failed["signups"][0]["id"], "reason": "流标后直接选取" }),
+        )
+        .await;
+    assert_eq!(
+        choose.status(),
+        StatusCode::CONFLICT,
+        "not after the first failure"
+    );
+
+    // Publish again with a new deadline: a new round with a new commitment.
+    let deadline = m.app.now() + Duration::days(10);
+    let patched = m.applicant.patch_json(&format!("/api/v1/projects/{id}"), json!({ "signup_deadline": deadline.to_rfc3339(), "selection_at": deadline.to_rfc3339() })).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    m.applicant
+        .post_json(&format!("/api/v1/projects/{id}/publish"), json!({}))
+        .await;
+    let reopened = m
+        .admin
+        .post_json(
+            &format!("/api/v1/projects/{id}/review"),
+            json!({ "decision": "approve" }),
+        )
+        .await;
+    let reopened = reopened.json::<Value>().await.unwrap()["project"].clone();
+    assert_eq!(reopened["round"], 2);
+    assert_eq!(reopened["signup_count"], 0);
+    assert_ne!(reopened["draw_commitment"], project["draw_commitment"]);
+    for (agency, _) in &m.agencies {
+        assert_eq!(
+            agency.sign_up(id, json!({})).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let failed = m.close(&reopened).await;
+    assert_eq!(failed["failed_rounds"], 2);
+
+    let signup = failed["signups"][1]["id"].as_i64().unwrap();
+    let no_reason = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{id}/selection"),
+            json!({ "signup_id": signup }),
+        )
+        .await;
+    assert_eq!(fields(&problem(no_reason).await), ["reason"]);
+    let chosen = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{id}/selection"),
+            json!({ "signup_id": signup, "reason": "两次流标，在报名机构中选取" }),
+        )
+        .await;
+    assert_eq!(chosen.status(), StatusCode::OK);
+    let chosen = chosen.json::<Value>().await.unwrap()["project"].clone();
+    assert_eq!(chosen["status"], "confirming");
+    assert_eq!(chosen["winner"]["id"], signup);
+}
+
+#[tokio::test]
+async fn an_abandoned_selection_passes_to_the_next_in_the_draw() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    let selected = m.close(&project).await;
+    let by_rank = |p: &Value, rank: i64| {
+        p["signups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["rank"] == rank)
+            .unwrap()["agency"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (first, second, third) = (
+        by_rank(&selected, 1),
+        by_rank(&selected, 2),
+        by_rank(&selected, 3),
+    );
+    assert_eq!(selected["winner"]["agency"]["id"], first);
+
+    let no_reason = m
+        .agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": false }),
+        )
+        .await;
+    assert_eq!(fields(&problem(no_reason).await), ["reason"]);
+    let loser = m
+        .agency(second)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(
+        loser.status(),
+        StatusCode::FORBIDDEN,
+        "only the selected agency answers"
+    );
+    let abandoned = m
+        .agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": false, "reason": "人员安排不过来" }),
+        )
+        .await;
+    let passed = abandoned.json::<Value>().await.unwrap()["project"].clone();
+    assert_eq!(passed["status"], "confirming");
+    assert_eq!(passed["winner"]["agency"]["id"], second);
+
+    // The second lets its deadline pass: that counts as abandoning too.
+    m.advance(Duration::days(5)).await;
+    m.app.run_scheduler().await;
+    let third_turn = m.applicant.project(id).await;
+    assert_eq!(third_turn["winner"]["agency"]["id"], third);
+    let statuses: Vec<(i64, String)> = third_turn["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["agency"]["id"].as_i64().unwrap(),
+                s["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&(first, "abandoned".into()))
+            && statuses.contains(&(second, "abandoned".into())),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_objection_is_dismissed_or_upheld_with_a_written_answer() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    let selected = m.close(&project).await;
+    let first = selected["winner"]["agency"]["id"].as_i64().unwrap();
+    let early = m
+        .agencies
+        .iter()
+        .find(|(_, a)| *a != first)
+        .unwrap()
+        .0
+        .post_json(
+            &format!("/api/v1/projects/{id}/objections"),
+            json!({ "reason": "中选机构资质存疑，请核查" }),
+        )
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::CONFLICT,
+        "objections wait for the publicity"
+    );
+    m.agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+
+    let objector = m.agencies.iter().find(|(_, a)| *a != first).unwrap().1;
+    let filed = m
+        .agency(objector)
+        .post_json(
+            &format!("/api/v1/projects/{id}/objections"),
+            json!({ "reason": "中选机构资质证书已被注销，请核查" }),
+        )
+        .await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    let objection = filed.json::<Value>().await.unwrap()["objection"]["id"]
+        .as_i64()
+        .unwrap();
+    let outsider = m.app.eligible_agency("outsider", 9, &m.admin).await.0;
+    let refused = outsider
+        .post_json(
+            &format!("/api/v1/projects/{id}/objections"),
+            json!({ "reason": "我也有意见，请核查" }),
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::CONFLICT,
+        "only participants object"
+    );
+
+    // The publicity ends, but a pending objection holds the award.
+    m.advance(Duration::days(7)).await;
+    m.app.run_scheduler().await;
+    assert_eq!(m.applicant.project(id).await["status"], "publicity");
+    let not_admin = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/objections/{objection}/decision"),
+            json!({ "decision": "dismiss", "answer": "经核查证书有效" }),
+        )
+        .await;
+    assert_eq!(not_admin.status(), StatusCode::FORBIDDEN);
+    let no_answer = m
+        .admin
+        .post_json(
+            &format!("/api/v1/objections/{objection}/decision"),
+            json!({ "decision": "dismiss" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(no_answer).await), ["answer"]);
+    let dismissed = m
+        .admin
+        .post_json(
+            &format!("/api/v1/objections/{objection}/decision"),
+            json!({ "decision": "dismiss", "answer": "经核查，中选机构证书有效。" }),
+        )
+        .await;
+    assert_eq!(
+        dismissed.json::<Value>().await.unwrap()["objection"]["status"],
+        "dismissed"
+    );
+    assert_eq!(
+        m.applicant.project(id).await["status"],
+        "awarded",
+        "dismissed after the publicity: awarded at once"
+    );
+    let again = m
+        .admin
+        .post_json(
+            &format!("/api/v1/objections/{objection}/decision"),
+            json!({ "decision": "uphold", "outcome": "redo", "answer": "重新核查后改判为成立。" }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT, "decided once");
+    let messages: Value = m
+        .agency(objector)
+        .get("/api/v1/messages")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["subject"] == "异议已答复"));
+
+    // A second project: the objection is upheld and the selection passes on.
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.now() + Duration::days(10)),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    let selected = m.close(&project).await;
+    let first = selected["winner"]["agency"]["id"].as_i64().unwrap();
+    m.agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    let objector = m.agencies.iter().find(|(_, a)| *a != first).unwrap().1;
+    let filed = m
+        .agency(objector)
+        .post_json(
+            &format!("/api/v1/projects/{id}/objections"),
+            json!({ "reason": "中选机构与业主存在关联关系" }),
+        )
+        .await;
+    let objection = filed.json::<Value>().await.unwrap()["objection"]["id"]
+        .as_i64()
+        .unwrap();
+    let no_outcome = m
+        .admin
+        .post_json(
+            &format!("/api/v1/objections/{objection}/decision"),
+            json!({ "decision": "uphold", "answer": "关联关系属实。" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(no_outcome).await), ["outcome"]);
+    let upheld = m.admin.post_json(&format!("/api/v1/objections/{objection}/decision"), json!({ "decision": "uphold", "outcome": "redo", "answer": "关联关系属实，取消其中选资格。" })).await;
+    assert_eq!(upheld.status(), StatusCode::OK);
+    let redone = m.applicant.project(id).await;
+    assert_eq!(redone["status"], "confirming");
+    assert_ne!(redone["winner"]["agency"]["id"], first);
+    assert!(redone["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["agency"]["id"] == first && s["status"] == "disqualified"));
+}
+
+#[tokio::test]
+async fn the_applicant_cancels_and_everyone_who_signed_up_is_told() {
+    let m = market(2).await;
+    let mut form = project_form(m.item, m.app.deadline());
+    form["avoid"] = json!([{ "agency_id": m.agencies[1].1, "reason": "与项目业主存在控股关系" }]);
+    let project = m.app.published_project(&m.applicant, &m.admin, form).await;
+    assert_eq!(project["avoid"][0]["reason"], "与项目业主存在控股关系");
+    let id = project["id"].as_i64().unwrap();
+    assert_eq!(
+        m.agencies[0].0.sign_up(id, json!({})).await.status(),
+        StatusCode::CREATED
+    );
+    let avoided = m.agencies[1].0.sign_up(id, json!({})).await;
+    assert_eq!(avoided.status(), StatusCode::CONFLICT);
+    assert!(problem(avoided).await["detail_zh"]
+        .as_str()
+        .unwrap()
+        .contains("回避"));
+
+    let no_reason = m
+        .applicant
+        .post_json(&format!("/api/v1/projects/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(fields(&problem(no_reason).await), ["reason"]);
+    let cancelled = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{id}/cancel"),
+            json!({ "reason": "项目选址调整，暂停实施" }),
+        )
+        .await;
+    let cancelled = cancelled.json::<Value>().await.unwrap()["project"].clone();
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(cancelled["status_reason"], "项目选址调整，暂停实施");
+    let messages: Value = m.agencies[0]
+        .0
+        .get("/api/v1/messages")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["subject"] == "项目已终止"));
+    assert_eq!(
+        m.agencies[0].0.sign_up(id, json!({})).await.status(),
+        StatusCode::CONFLICT
+    );
+}
