@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `migrate`, `admin create`, `verify audit`,
+//! The command line: `serve`, `demo`, `migrate`, `admin create`, `verify audit`, `verify draw`,
 //! `seed generate`.
 //! Every option can also come from the environment.
 
@@ -131,6 +131,11 @@ pub enum AdminCommand {
 pub enum VerifyCommand {
     /// Recompute the audit hash chain and name the first broken event.
     Audit,
+    /// Recompute a project's selection (draw, bidding or scoring) from its published data.
+    Draw {
+        /// The project's id or number (e.g. ZJCG2026000001).
+        project: String,
+    },
 }
 
 impl Cli {
@@ -212,6 +217,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(VerifyCommand::Audit) => {
             let settings = cli.settings(None);
             tokio::task::spawn_blocking(move || verify_audit(&settings)).await?
+        }
+        Command::Verify(VerifyCommand::Draw { project }) => {
+            let settings = cli.settings(None);
+            let project = project.clone();
+            tokio::task::spawn_blocking(move || verify_draw(&settings, &project)).await?
         }
         Command::Seed(SeedCommand::Generate(args)) => {
             let settings = cli.settings(None);
@@ -314,6 +324,25 @@ fn explain(error: crate::error::AppError) -> anyhow::Error {
         anyhow::anyhow!("{error:#}")
     } else {
         anyhow::anyhow!(details.join("\n"))
+    }
+}
+
+fn verify_draw(settings: &Settings, project: &str) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database_url, 2)?;
+    let check = db
+        .run_now(|conn| crate::projects::verify::verify(conn, project))
+        .map_err(explain)?;
+    for line in &check.lines {
+        println!("{line}");
+    }
+    if check.problems.is_empty() {
+        println!("选取结果复算一致 (the selection recomputes exactly)");
+        Ok(())
+    } else {
+        for problem in &check.problems {
+            eprintln!("不一致：{problem}");
+        }
+        bail!("选取结果复算不一致 (the selection does not recompute)")
     }
 }
 

@@ -104,6 +104,35 @@ fn recompute_winner(draw: &Value) -> i64 {
         .unwrap()
 }
 
+fn zhongjie_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zhongjie"))
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("ZHONGJIE_LOG", "warn")
+        .output()
+        .expect("zhongjie runs")
+}
+
+/// Changes one sign-up's draw value behind the platform's back.
+async fn tamper_with_a_draw_value(app: &TestApp, project: i64) {
+    use diesel::prelude::*;
+    use zhongjie::db::schema::signups;
+    app.db
+        .run(move |conn| {
+            let first: i64 = signups::table
+                .filter(signups::project_id.eq(project))
+                .select(signups::id)
+                .order(signups::id.asc())
+                .first(conn)?;
+            diesel::update(signups::table.find(first))
+                .set(signups::draw_value.eq("00".repeat(32)))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
 async fn audit_actions(app: &TestApp, project: i64) -> Vec<String> {
     use diesel::prelude::*;
     use zhongjie::db::schema::audit_events;
@@ -202,6 +231,23 @@ async fn a_random_draw_runs_from_publication_to_award() {
         "anyone recomputes the winner from the public data"
     );
     assert_eq!(draw["commitment"], open["draw_commitment"]);
+
+    // The command line recomputes it from the database, and notices tampering.
+    let number = selected["number"].as_str().unwrap().to_owned();
+    let verified = zhongjie_cli(&m.app, &["verify", "draw", &number]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("复算一致"));
+    tamper_with_a_draw_value(&m.app, id).await;
+    let tampered = zhongjie_cli(&m.app, &["verify", "draw", &id.to_string()]);
+    assert!(
+        !tampered.status.success(),
+        "a changed value no longer recomputes"
+    );
+    assert!(String::from_utf8_lossy(&tampered.stderr).contains("不一致"));
 
     let winner_agency = selected["winner"]["agency"]["id"].as_i64().unwrap();
     let w = m

@@ -15,4 +15,5 @@ pub mod selecting;
 pub mod selection;
 pub mod service;
 pub mod signups;
+pub mod verify;
 pub mod views;
