@@ -449,7 +449,7 @@ async fn a_sign_up_at_the_deadline_instant_is_refused() {
 
 #[tokio::test]
 async fn an_agency_changes_and_withdraws_its_sign_up_and_retries_are_harmless() {
-    let mut m = market(1).await;
+    let m = market(1).await;
     let mut form = project_form(m.item, m.app.deadline());
     form["method"] = json!("bidding");
     form["price_mode"] = json!("amount");
@@ -564,7 +564,7 @@ async fn concurrent_selection_requests_make_exactly_one_result() {
 
 #[tokio::test]
 async fn bad_project_input_is_named_and_changes_nothing() {
-    let mut m = market(0).await;
+    let m = market(0).await;
     let mut form = project_form(m.item, m.app.deadline());
     form["title"] = json!("短");
     form["investment_code"] = json!("2103-110101-04-01-123456");
@@ -619,7 +619,7 @@ async fn bad_project_input_is_named_and_changes_nothing() {
 
 #[tokio::test]
 async fn each_role_may_do_only_its_part() {
-    let mut m = market(1).await;
+    let m = market(1).await;
     let form = project_form(m.item, m.app.deadline());
     assert_eq!(
         m.agencies[0]

@@ -967,7 +967,8 @@ mod tests {
 
     #[test]
     fn each_kind_of_bad_input_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut ProjectInput)>)> = vec![
+        type Change = Box<dyn Fn(&mut ProjectInput)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("title", Box::new(|p| p.title = Some("短".into()))),
             (
                 "investment_code",
