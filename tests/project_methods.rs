@@ -658,3 +658,42 @@ async fn the_applicant_cancels_and_everyone_who_signed_up_is_told() {
         StatusCode::CONFLICT
     );
 }
+
+#[tokio::test]
+async fn without_review_a_project_opens_when_published_and_the_winner_is_reminded() {
+    let app = TestApp::with_settings(|s| s.projects.review_required = false).await;
+    let admin = app.admin("centre").await;
+    let applicant = app.applicant("owner").await;
+    let (agency, agency_id) = app.eligible_agency("agency1", 1, &admin).await;
+    let item = app.item_id(TOPO).await;
+    let mut form = project_form(item, app.deadline());
+    form["method"] = json!("direct");
+    form["fiscal_share_percent"] = json!(0);
+    form["direct_agency_id"] = json!(agency_id);
+    form["direct_reason"] = json!("社会资金项目，业主自主选择");
+    let created = applicant.post_json("/api/v1/projects", form).await;
+    let id = created.json::<Value>().await.unwrap()["project"]["id"]
+        .as_i64()
+        .unwrap();
+    let published = applicant
+        .post_json(&format!("/api/v1/projects/{id}/publish"), json!({}))
+        .await;
+    let project = published.json::<Value>().await.unwrap()["project"].clone();
+    assert_eq!(
+        project["status"], "confirming",
+        "no review: open, and the named agency is asked"
+    );
+
+    // A day before its deadline the agency is reminded, once.
+    let deadline = at(&project["confirmation_deadline"]);
+    app.clock.set(deadline - Duration::hours(20));
+    assert_eq!(app.run_scheduler().await.reminded, 1);
+    assert_eq!(app.run_scheduler().await.reminded, 0);
+    let agency = app.again(&agency).await;
+    let messages: Value = agency.get("/api/v1/messages").await.json().await.unwrap();
+    assert!(messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["subject"] == "确认期限将至"));
+}
