@@ -496,8 +496,26 @@ async fn machine_endpoints_answer() {
         "/api/v1/me",
         "/api/v1/tokens",
         "/api/v1/tokens/{id}",
+        "/api/v1/projects",
+        "/api/v1/projects/{id}",
+        "/api/v1/projects/{id}/publish",
+        "/api/v1/projects/{id}/review",
+        "/api/v1/projects/{id}/signups",
+        "/api/v1/projects/{id}/signups/mine",
+        "/api/v1/projects/{id}/selection",
+        "/api/v1/projects/{id}/draw",
+        "/api/v1/projects/{id}/confirmation",
+        "/api/v1/projects/{id}/objections",
+        "/api/v1/objections/{id}/decision",
+        "/api/v1/projects/{id}/cancel",
     ] {
         assert!(openapi["paths"].get(path).is_some(), "{path} is documented");
+    }
+    for schema in ["ProjectInput", "ProjectEnvelope", "SignupInput", "DrawView"] {
+        assert!(
+            openapi["components"]["schemas"].get(schema).is_some(),
+            "{schema} is described"
+        );
     }
 
     client.get(app.url("/api/v1/me")).send().await.unwrap();

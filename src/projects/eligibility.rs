@@ -189,8 +189,7 @@ pub fn announce(conn: &mut DbConnection, now: DateTime<Utc>, loaded: &Loaded) ->
         .select((agencies::id, agencies::owner_user_id))
         .load(conn)?;
     let deadline = crate::web::format_time(loaded.project.signup_deadline);
-    for (agency_id, owner) in owners.into_iter().filter(|(id, _)| !avoided.contains(id)) {
-        let _ = agency_id;
+    for (_, owner) in owners.into_iter().filter(|(id, _)| !avoided.contains(id)) {
         crate::messages::send(
             conn,
             now,

@@ -11,7 +11,9 @@ use super::service::{avoidances_of, requirements_of, standing_count, Loaded};
 use super::views::*;
 use crate::accounts::Role;
 use crate::catalog::service as catalog;
-use crate::db::schema::{agencies, objection_attachments, service_items, signups, users};
+use crate::db::schema::{
+    agencies, divisions, objection_attachments, service_items, signups, users,
+};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::CurrentUser;

@@ -160,7 +160,11 @@ pub async fn select(
             if !own && viewer.role() != Role::Admin {
                 return Err(if service::visible(&loaded, Some(&viewer)) { AppError::Forbidden } else { AppError::NotFound });
             }
-            if loaded.status() == super::rules::ProjectStatus::SigningUp && now.naive_utc() >= loaded.project.signup_deadline {
+            // A request that finds the deadline passed closes the sign-ups itself;
+            // if that fails the round, the answer shows it.
+            let closed_now = loaded.status() == super::rules::ProjectStatus::SigningUp
+                && now.naive_utc() >= loaded.project.signup_deadline;
+            if closed_now {
                 selecting::close_signups(conn, now, &mut loaded)?;
             }
             match request.signup_id {
@@ -176,6 +180,7 @@ pub async fn select(
                 None if loaded.status() == super::rules::ProjectStatus::Selecting && loaded.project.automatic() => {
                     selecting::run_selection(conn, now, &mut loaded, &actor, &calendar, &rules)?;
                 }
+                None if closed_now => {}
                 None => {
                     return Err(AppError::conflict("项目当前不能选取：报名未截止、已完成选取，或须指定报名（signup_id）。", "The project cannot be selected now: sign-ups are open, the selection already ran, or a signup_id is needed."));
                 }
