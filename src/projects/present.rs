@@ -185,10 +185,14 @@ fn item_ref(conn: &mut DbConnection, id: i64) -> QueryResult<NamedRef> {
 }
 
 fn region_ref(conn: &mut DbConnection, code: &str) -> AppResult<RegionRef> {
-    let names = catalog::division_names(conn)?;
+    let name: Option<String> = divisions::table
+        .find(code)
+        .select(divisions::name)
+        .first(conn)
+        .optional()?;
     Ok(RegionRef {
         code: code.to_owned(),
-        name: names.get(code).cloned().unwrap_or_default(),
+        name: name.unwrap_or_default(),
     })
 }
 
