@@ -262,7 +262,11 @@ async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
     let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared)).await??;
     let demo = if with_demo_data {
         let db = db.clone();
-        Some(tokio::task::spawn_blocking(move || demo::seed(&db, SystemClock.now())).await??)
+        let rules = settings.projects.clone();
+        Some(
+            tokio::task::spawn_blocking(move || demo::seed(&db, SystemClock.now(), &rules))
+                .await??,
+        )
     } else {
         None
     };
@@ -289,6 +293,10 @@ async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
             market.agencies,
             market.offerings,
             if market.created { "，本次生成" } else { "，此前已生成" },
+        );
+        println!(
+            "演示采购项目 {} 个：已中选、公示中、报名中、待审核各一 (demo projects in every state; see /projects)",
+            demo.projects
         );
     }
     server.serve(app::shutdown_signal()).await

@@ -24,7 +24,7 @@ fn zhongjie(app: &TestApp, args: &[&str]) -> Output {
 async fn seed_demo(app: &TestApp) -> zhongjie::demo::Demo {
     let db = app.db.clone();
     let now = app.clock.now();
-    tokio::task::spawn_blocking(move || zhongjie::demo::seed(&db, now))
+    tokio::task::spawn_blocking(move || zhongjie::demo::seed(&db, now, &Default::default()))
         .await
         .expect("join")
         .expect("demo seeded")
@@ -200,4 +200,50 @@ async fn seed_generate_writes_what_it_is_asked_for() {
             .len(),
         5
     );
+}
+
+#[tokio::test]
+async fn the_demo_has_a_project_in_each_state_and_its_draw_recomputes() {
+    let app = TestApp::new().await;
+    let demo = seed_demo(&app).await;
+    assert_eq!(demo.projects, 4);
+    let public = public_list(&app, "/api/v1/projects", "projects").await;
+    let mut states: Vec<&str> = public
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    states.sort();
+    assert_eq!(
+        states,
+        ["awarded", "publicity", "signing_up"],
+        "the one in review is not public"
+    );
+
+    let awarded = public.iter().find(|p| p["status"] == "awarded").unwrap();
+    let number = awarded["number"].as_str().unwrap();
+    let verified = zhongjie(&app, &["verify", "draw", number]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+
+    let signing = public.iter().find(|p| p["status"] == "signing_up").unwrap();
+    let detail: Value = app
+        .client()
+        .get(app.url(&format!("/api/v1/projects/{}", signing["id"])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["project"]["signup_count"], 2);
+    assert!(
+        detail["project"]["signups"].is_null(),
+        "sealed until its deadline"
+    );
+
+    let again = seed_demo(&app).await;
+    assert_eq!(again.projects, 4, "seeding twice adds nothing");
 }

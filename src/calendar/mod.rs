@@ -43,15 +43,17 @@ pub fn seed(db: &Db) -> AppResult<()> {
 
 /// The calendar as it stands in the database.
 pub async fn load(db: &Db) -> AppResult<WorkingCalendar> {
-    db.run(|conn| {
-        let rows: Vec<(chrono::NaiveDate, String, String)> = calendar_days::table
-            .select((calendar_days::day, calendar_days::kind, calendar_days::name))
-            .load(conn)?;
-        Ok(WorkingCalendar::new(rows.into_iter().filter_map(
-            |(date, kind, name)| {
-                SpecialDayKind::parse(&kind).map(|kind| SpecialDay { date, kind, name })
-            },
-        )))
-    })
-    .await
+    db.run(|conn| Ok(load_in(conn)?)).await
+}
+
+/// `load` inside a caller's connection or transaction.
+pub fn load_in(conn: &mut crate::db::DbConnection) -> QueryResult<WorkingCalendar> {
+    let rows: Vec<(chrono::NaiveDate, String, String)> = calendar_days::table
+        .select((calendar_days::day, calendar_days::kind, calendar_days::name))
+        .load(conn)?;
+    Ok(WorkingCalendar::new(rows.into_iter().filter_map(
+        |(date, kind, name)| {
+            SpecialDayKind::parse(&kind).map(|kind| SpecialDay { date, kind, name })
+        },
+    )))
 }

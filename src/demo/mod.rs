@@ -11,6 +11,7 @@ mod credentials;
 pub mod generate;
 mod identities;
 mod offers;
+pub mod projects;
 mod records;
 mod words;
 
@@ -68,13 +69,21 @@ const SEEDS: [Seed; 3] = [
 pub struct Demo {
     pub accounts: Vec<DemoAccount>,
     pub market: agencies::MarketReport,
+    pub projects: usize,
 }
 
 /// Seeds the demo accounts and the demo market where they are missing.
-pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Demo> {
+pub fn seed(
+    db: &Db,
+    now: DateTime<Utc>,
+    rules: &crate::config::ProjectRules,
+) -> anyhow::Result<Demo> {
+    let accounts = seed_accounts(db, now)?;
+    let market = agencies::seed(db, now)?;
     Ok(Demo {
-        accounts: seed_accounts(db, now)?,
-        market: agencies::seed(db, now)?,
+        accounts,
+        market,
+        projects: projects::seed(db, now, rules)?,
     })
 }
 

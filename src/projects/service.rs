@@ -371,6 +371,59 @@ fn detail_of(v: &ValidProject) -> Value {
     })
 }
 
+/// Drafts a project inside the caller's transaction; returns its id.
+pub fn create_in(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    rules: &ProjectRules,
+    user_id: i64,
+    actor: &Actor,
+    input: &ProjectInput,
+) -> AppResult<i64> {
+    let valid = check(conn, input, rules)?;
+    // Placeholder values satisfy NOT NULL; store_terms writes the real ones.
+    let id: i64 = diesel::insert_into(projects::table)
+        .values((
+            projects::applicant_user_id.eq(user_id),
+            projects::service_item_id.eq(valid.service_item_id),
+            projects::title.eq(&valid.title),
+            projects::region_code.eq(&valid.region_code),
+            projects::scale_kind.eq("amount"),
+            projects::scale_value.eq(0i64),
+            projects::scale_unit.eq(""),
+            projects::fiscal_share_percent.eq(0),
+            projects::service_content.eq(""),
+            projects::service_days.eq(1),
+            projects::method.eq(valid.method.as_str()),
+            projects::price_mode.eq("fixed"),
+            projects::qualification_mode.eq("promise"),
+            projects::contact_name.eq(""),
+            projects::contact_phone.eq(""),
+            projects::complaint_phone.eq(""),
+            projects::signup_deadline.eq(now.naive_utc()),
+            projects::selection_at.eq(now.naive_utc()),
+            projects::created_at.eq(now.naive_utc()),
+        ))
+        .returning(projects::id)
+        .get_result(conn)?;
+    diesel::update(projects::table.find(id))
+        .set(projects::number.eq(project_number(now, id)))
+        .execute(conn)?;
+    store_terms(conn, id, &valid, now)?;
+    diesel::insert_into(project_states::table)
+        .values((
+            project_states::project_id.eq(id),
+            project_states::status.eq(ProjectStatus::Draft.as_str()),
+            project_states::round.eq(0),
+            project_states::failed_rounds.eq(0),
+            project_states::min_signups.eq(rules.min_signups),
+            project_states::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    record(conn, now, actor, "project.created", id, detail_of(&valid))?;
+    Ok(id)
+}
+
 /// Drafts a project (草稿). Applicants only.
 pub async fn create(
     state: &AppState,
@@ -385,51 +438,9 @@ pub async fn create(
     state
         .db
         .write(move |conn| {
-            let valid = check(conn, &input, &rules)?;
-            // Placeholder values satisfy NOT NULL; store_terms writes the real ones.
-            let id: i64 = diesel::insert_into(projects::table)
-                .values((
-                    projects::applicant_user_id.eq(user_id),
-                    projects::service_item_id.eq(valid.service_item_id),
-                    projects::title.eq(&valid.title),
-                    projects::region_code.eq(&valid.region_code),
-                    projects::scale_kind.eq("amount"),
-                    projects::scale_value.eq(0i64),
-                    projects::scale_unit.eq(""),
-                    projects::fiscal_share_percent.eq(0),
-                    projects::service_content.eq(""),
-                    projects::service_days.eq(1),
-                    projects::method.eq(valid.method.as_str()),
-                    projects::price_mode.eq("fixed"),
-                    projects::qualification_mode.eq("promise"),
-                    projects::contact_name.eq(""),
-                    projects::contact_phone.eq(""),
-                    projects::complaint_phone.eq(""),
-                    projects::signup_deadline.eq(now.naive_utc()),
-                    projects::selection_at.eq(now.naive_utc()),
-                    projects::created_at.eq(now.naive_utc()),
-                ))
-                .returning(projects::id)
-                .get_result(conn)?;
-            diesel::update(projects::table.find(id))
-                .set(projects::number.eq(project_number(now, id)))
-                .execute(conn)?;
-            store_terms(conn, id, &valid, now)?;
-            diesel::insert_into(project_states::table)
-                .values((
-                    project_states::project_id.eq(id),
-                    project_states::status.eq(ProjectStatus::Draft.as_str()),
-                    project_states::round.eq(0),
-                    project_states::failed_rounds.eq(0),
-                    project_states::min_signups.eq(rules.min_signups),
-                    project_states::updated_at.eq(now.naive_utc()),
-                ))
-                .execute(conn)?;
-            record(conn, now, &actor, "project.created", id, detail_of(&valid))?;
-            {
-                let loaded = load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
-            }
+            let id = create_in(conn, now, &rules, user_id, &actor, &input)?;
+            let loaded = load(conn, id)?;
+            present::project_view(conn, &loaded, Some(&viewer), now)
         })
         .await
 }
@@ -471,6 +482,27 @@ pub async fn update(
             }
         })
         .await
+}
+
+/// An administrator's approval, inside the caller's transaction: the round opens.
+pub fn approve_in(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    rules: &ProjectRules,
+    calendar: &WorkingCalendar,
+    loaded: &mut Loaded,
+    actor: &Actor,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    record(
+        conn,
+        now,
+        actor,
+        "project.approved",
+        loaded.id(),
+        json!({ "reason": reason }),
+    )?;
+    open_round(conn, now, loaded, actor, rules, calendar)
 }
 
 /// The sign-up period must last the configured number of working days:
@@ -567,6 +599,64 @@ fn open_round(
     Ok(())
 }
 
+/// Submits a project inside the caller's transaction: to review, or open at once.
+pub fn submit_in(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    rules: &ProjectRules,
+    calendar: &WorkingCalendar,
+    loaded: &mut Loaded,
+    actor: &Actor,
+) -> AppResult<()> {
+    // The same checks as the reviewer's, so the applicant learns early.
+    let terms = as_input(conn, &loaded.project)?;
+    check(conn, &terms, rules)?;
+    if loaded.project.has_signup_phase() {
+        if let Some(error) = signup_period_error(
+            calendar,
+            now,
+            loaded.project.signup_deadline.and_utc(),
+            rules.min_signup_working_days,
+        ) {
+            return Err(AppError::Invalid(vec![error]));
+        }
+    }
+    if let Some(agency_id) = loaded.project.direct_agency_id {
+        eligibility::require(conn, &loaded.project, agency_id, now)?;
+    }
+    move_status(conn, now, loaded, ProjectAction::Submit)?;
+    diesel::update(project_states::table.find(loaded.id()))
+        .set(project_states::submitted_at.eq(now.naive_utc()))
+        .execute(conn)?;
+    record(
+        conn,
+        now,
+        actor,
+        "project.submitted",
+        loaded.id(),
+        json!({}),
+    )?;
+    if rules.review_required {
+        for admin in admins(conn)? {
+            crate::messages::send(
+                conn,
+                now,
+                admin,
+                "采购公告待审核",
+                &format!(
+                    "项目“{}”（{}）已提交发布，请审核。",
+                    loaded.project.title,
+                    loaded.number()
+                ),
+                &format!("/admin/projects/{}", loaded.id()),
+            )?;
+        }
+    } else {
+        open_round(conn, now, loaded, &Actor::system(), rules, calendar)?;
+    }
+    Ok(())
+}
+
 /// Submits a project for publication: to review when the centre reviews
 /// projects, otherwise published at once.
 pub async fn submit(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<ProjectView> {
@@ -580,45 +670,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<
         .write(move |conn| {
             let mut loaded = load(conn, id)?;
             owned(&loaded, &viewer)?;
-            // The same checks as the reviewer's, so the applicant learns early.
-            let terms = as_input(conn, &loaded.project)?;
-            check(conn, &terms, &rules)?;
-            if loaded.project.has_signup_phase() {
-                if let Some(error) = signup_period_error(
-                    &calendar,
-                    now,
-                    loaded.project.signup_deadline.and_utc(),
-                    rules.min_signup_working_days,
-                ) {
-                    return Err(AppError::Invalid(vec![error]));
-                }
-            }
-            if let Some(agency_id) = loaded.project.direct_agency_id {
-                eligibility::require(conn, &loaded.project, agency_id, now)?;
-            }
-            move_status(conn, now, &mut loaded, ProjectAction::Submit)?;
-            diesel::update(project_states::table.find(id))
-                .set(project_states::submitted_at.eq(now.naive_utc()))
-                .execute(conn)?;
-            record(conn, now, &actor, "project.submitted", id, json!({}))?;
-            if rules.review_required {
-                for admin in admins(conn)? {
-                    crate::messages::send(
-                        conn,
-                        now,
-                        admin,
-                        "采购公告待审核",
-                        &format!(
-                            "项目“{}”（{}）已提交发布，请审核。",
-                            loaded.project.title,
-                            loaded.number()
-                        ),
-                        &format!("/admin/projects/{id}"),
-                    )?;
-                }
-            } else {
-                open_round(conn, now, &mut loaded, &Actor::system(), &rules, &calendar)?;
-            }
+            submit_in(conn, now, &rules, &calendar, &mut loaded, &actor)?;
             {
                 let loaded = load(conn, id)?;
                 present::project_view(conn, &loaded, Some(&viewer), now)
@@ -669,15 +721,15 @@ pub async fn review(
             let mut loaded = load(conn, id)?;
             match request.decision.as_str() {
                 "approve" => {
-                    record(
+                    approve_in(
                         conn,
                         now,
+                        &rules,
+                        &calendar,
+                        &mut loaded,
                         &actor,
-                        "project.approved",
-                        id,
-                        json!({ "reason": reason }),
+                        reason.as_deref(),
                     )?;
-                    open_round(conn, now, &mut loaded, &actor, &rules, &calendar)?;
                 }
                 "return" => {
                     let Some(reason) = reason else {

@@ -122,9 +122,9 @@ pub fn check_key(key: Option<&str>) -> AppResult<Option<String>> {
 
 fn own_agency(
     conn: &mut DbConnection,
-    user: &CurrentUser,
+    user_id: i64,
 ) -> AppResult<crate::agencies::model::AgencyRow> {
-    crate::agencies::service::row_of_owner(conn, user.user.id)?.ok_or_else(|| {
+    crate::agencies::service::row_of_owner(conn, user_id)?.ok_or_else(|| {
         AppError::conflict(
             "请先登记机构并通过入驻审核。",
             "Register your agency and have it admitted first.",
@@ -170,6 +170,126 @@ fn record_sealed(
     Ok(())
 }
 
+/// Signs up, or changes a sign-up, inside the caller's transaction.
+pub fn sign_up_in(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+    project_id: i64,
+    input: &SignupInput,
+) -> AppResult<(StatusCode, SignupRow)> {
+    let loaded = load(conn, project_id)?;
+    if !loaded.status().is_public() {
+        return Err(AppError::NotFound);
+    }
+    if !signups_open(loaded.status(), loaded.project.signup_deadline, now) {
+        return Err(closed());
+    }
+    let agency = own_agency(conn, user_id)?;
+    eligibility::require(conn, &loaded.project, agency.id, now)?;
+    if let Err((field, zh, en)) = selection::check_quote(
+        &loaded.project.price_terms(),
+        input.quote_fen,
+        input.quote_rate_bp,
+    ) {
+        return Err(AppError::Invalid(vec![crate::error::FieldError {
+            field: field.into(),
+            message_zh: zh,
+            message_en: en,
+        }]));
+    }
+    let promised = input.promised_days.unwrap_or(loaded.project.service_days);
+    if !(1..=loaded.project.service_days).contains(&promised) {
+        return Err(AppError::invalid(
+            "promised_days",
+            &format!("承诺服务时限应为 1–{} 天。", loaded.project.service_days),
+            &format!(
+                "promised_days must be 1 to {}.",
+                loaded.project.service_days
+            ),
+        ));
+    }
+    let quote_fen = input.quote_fen.or(match loaded.project.price_terms() {
+        selection::PriceTerms::Fixed { amount_fen } => Some(amount_fen),
+        _ => None,
+    });
+    let (status, action) = match mine(conn, &loaded, agency.id)? {
+        Some(existing) => {
+            let action = if existing.status() == SignupStatus::Withdrawn {
+                SignupAction::Renew
+            } else {
+                SignupAction::Change
+            };
+            if super::rules::next_signup_status(existing.status(), action).is_none() {
+                return Err(closed());
+            }
+            let draw_value = if action == SignupAction::Renew {
+                hex::encode(random_bytes())
+            } else {
+                existing.draw_value.clone()
+            };
+            diesel::update(signups::table.find(existing.id))
+                .set((
+                    signups::quote_fen.eq(quote_fen),
+                    signups::quote_rate_bp.eq(input.quote_rate_bp),
+                    signups::promised_days.eq(promised),
+                    signups::draw_value.eq(draw_value),
+                    signups::status.eq(SignupStatus::Active.as_str()),
+                    signups::user_id.eq(user_id),
+                    signups::updated_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+            (
+                if action == SignupAction::Renew {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
+                if action == SignupAction::Renew {
+                    "signup.submitted"
+                } else {
+                    "signup.changed"
+                },
+            )
+        }
+        None => {
+            diesel::insert_into(signups::table)
+                .values((
+                    signups::project_id.eq(loaded.id()),
+                    signups::round.eq(loaded.state.round),
+                    signups::agency_id.eq(agency.id),
+                    signups::user_id.eq(user_id),
+                    signups::quote_fen.eq(quote_fen),
+                    signups::quote_rate_bp.eq(input.quote_rate_bp),
+                    signups::promised_days.eq(promised),
+                    signups::draw_value.eq(hex::encode(random_bytes())),
+                    signups::status.eq(SignupStatus::Active.as_str()),
+                    signups::created_at.eq(now.naive_utc()),
+                    signups::updated_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+            (StatusCode::CREATED, "signup.submitted")
+        }
+    };
+    let signup = mine(conn, &loaded, agency.id)?.ok_or(AppError::NotFound)?;
+    record_sealed(conn, now, action, &loaded, &signup)?;
+    if status == StatusCode::CREATED {
+        crate::messages::send(
+            conn,
+            now,
+            user_id,
+            "报名成功",
+            &format!(
+                "贵机构已报名项目“{}”（{}）。截止前可修改或撤回。",
+                loaded.project.title,
+                loaded.number()
+            ),
+            &loaded.link(),
+        )?;
+    }
+    Ok((status, signup))
+}
+
 /// Signs up, or changes the caller's sign-up, before the deadline.
 pub async fn sign_up(
     state: &AppState,
@@ -190,115 +310,7 @@ pub async fn sign_up(
                     return Ok(answer);
                 }
             }
-            let loaded = load(conn, project_id)?;
-            if !loaded.status().is_public() {
-                return Err(AppError::NotFound);
-            }
-            if !signups_open(loaded.status(), loaded.project.signup_deadline, now) {
-                return Err(closed());
-            }
-            let agency = own_agency(conn, &user)?;
-            eligibility::require(conn, &loaded.project, agency.id, now)?;
-            if let Err((field, zh, en)) = selection::check_quote(
-                &loaded.project.price_terms(),
-                input.quote_fen,
-                input.quote_rate_bp,
-            ) {
-                return Err(AppError::Invalid(vec![crate::error::FieldError {
-                    field: field.into(),
-                    message_zh: zh,
-                    message_en: en,
-                }]));
-            }
-            let promised = input.promised_days.unwrap_or(loaded.project.service_days);
-            if !(1..=loaded.project.service_days).contains(&promised) {
-                return Err(AppError::invalid(
-                    "promised_days",
-                    &format!("承诺服务时限应为 1–{} 天。", loaded.project.service_days),
-                    &format!(
-                        "promised_days must be 1 to {}.",
-                        loaded.project.service_days
-                    ),
-                ));
-            }
-            let quote_fen = input.quote_fen.or(match loaded.project.price_terms() {
-                selection::PriceTerms::Fixed { amount_fen } => Some(amount_fen),
-                _ => None,
-            });
-            let (status, action) = match mine(conn, &loaded, agency.id)? {
-                Some(existing) => {
-                    let action = if existing.status() == SignupStatus::Withdrawn {
-                        SignupAction::Renew
-                    } else {
-                        SignupAction::Change
-                    };
-                    if super::rules::next_signup_status(existing.status(), action).is_none() {
-                        return Err(closed());
-                    }
-                    let draw_value = if action == SignupAction::Renew {
-                        hex::encode(random_bytes())
-                    } else {
-                        existing.draw_value.clone()
-                    };
-                    diesel::update(signups::table.find(existing.id))
-                        .set((
-                            signups::quote_fen.eq(quote_fen),
-                            signups::quote_rate_bp.eq(input.quote_rate_bp),
-                            signups::promised_days.eq(promised),
-                            signups::draw_value.eq(draw_value),
-                            signups::status.eq(SignupStatus::Active.as_str()),
-                            signups::user_id.eq(user.user.id),
-                            signups::updated_at.eq(now.naive_utc()),
-                        ))
-                        .execute(conn)?;
-                    (
-                        if action == SignupAction::Renew {
-                            StatusCode::CREATED
-                        } else {
-                            StatusCode::OK
-                        },
-                        if action == SignupAction::Renew {
-                            "signup.submitted"
-                        } else {
-                            "signup.changed"
-                        },
-                    )
-                }
-                None => {
-                    diesel::insert_into(signups::table)
-                        .values((
-                            signups::project_id.eq(loaded.id()),
-                            signups::round.eq(loaded.state.round),
-                            signups::agency_id.eq(agency.id),
-                            signups::user_id.eq(user.user.id),
-                            signups::quote_fen.eq(quote_fen),
-                            signups::quote_rate_bp.eq(input.quote_rate_bp),
-                            signups::promised_days.eq(promised),
-                            signups::draw_value.eq(hex::encode(random_bytes())),
-                            signups::status.eq(SignupStatus::Active.as_str()),
-                            signups::created_at.eq(now.naive_utc()),
-                            signups::updated_at.eq(now.naive_utc()),
-                        ))
-                        .execute(conn)?;
-                    (StatusCode::CREATED, "signup.submitted")
-                }
-            };
-            let signup = mine(conn, &loaded, agency.id)?.ok_or(AppError::NotFound)?;
-            record_sealed(conn, now, action, &loaded, &signup)?;
-            if status == StatusCode::CREATED {
-                crate::messages::send(
-                    conn,
-                    now,
-                    user.user.id,
-                    "报名成功",
-                    &format!(
-                        "贵机构已报名项目“{}”（{}）。截止前可修改或撤回。",
-                        loaded.project.title,
-                        loaded.number()
-                    ),
-                    &loaded.link(),
-                )?;
-            }
+            let (status, signup) = sign_up_in(conn, now, user.user.id, project_id, &input)?;
             let view = present::signup_view(conn, &signup)?;
             if let Some(key) = &key {
                 diesel::insert_into(idempotency_keys::table)
@@ -333,7 +345,7 @@ pub async fn withdraw(state: &AppState, user: &CurrentUser, project_id: i64) -> 
             if !signups_open(loaded.status(), loaded.project.signup_deadline, now) {
                 return Err(closed());
             }
-            let agency = own_agency(conn, &user)?;
+            let agency = own_agency(conn, user.user.id)?;
             let signup = mine(conn, &loaded, agency.id)?
                 .filter(|s| s.status() == SignupStatus::Active)
                 .ok_or(AppError::NotFound)?;
