@@ -697,3 +697,99 @@ async fn without_review_a_project_opens_when_published_and_the_winner_is_reminde
         .iter()
         .any(|m| m["subject"] == "确认期限将至"));
 }
+
+#[tokio::test]
+async fn direct_selection_among_sign_ups_and_bidding_by_discount_rate() {
+    let mut m = market(3).await;
+    let mut form = project_form(m.item, m.app.deadline());
+    form["method"] = json!("direct");
+    form["amount_fen"] = json!(3_000_000);
+    let direct = m.app.published_project(&m.applicant, &m.admin, form).await;
+    let mut form = bidding(m.item, m.app.deadline());
+    form["price_mode"] = json!("rate");
+    form["amount_fen"] = json!(5_000_000);
+    form["rate_min_bp"] = json!(0);
+    form["rate_max_bp"] = json!(2_000);
+    let rated = m.app.published_project(&m.applicant, &m.admin, form).await;
+    let (direct_id, rated_id) = (
+        direct["id"].as_i64().unwrap(),
+        rated["id"].as_i64().unwrap(),
+    );
+    for ((agency, _), rate) in m.agencies.iter().zip([800, 1_500, 1_200]) {
+        assert_eq!(
+            agency.sign_up(direct_id, json!({})).await.status(),
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            agency
+                .sign_up(rated_id, json!({ "quote_rate_bp": rate }))
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+    }
+    let too_deep = m.agencies[0]
+        .0
+        .sign_up(rated_id, json!({ "quote_rate_bp": 2_500 }))
+        .await;
+    assert_eq!(fields(&problem(too_deep).await), ["quote_rate_bp"]);
+
+    let deadline = at(&direct["signup_deadline"]);
+    m.set_clock(deadline).await;
+    m.app.run_scheduler().await;
+    let waiting = m.applicant.project(direct_id).await;
+    assert_eq!(
+        waiting["status"], "selecting",
+        "a direct selection waits for the applicant"
+    );
+    let chosen = waiting["signups"][2]["id"].as_i64().unwrap();
+    let picked = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{direct_id}/selection"),
+            json!({ "signup_id": chosen, "reason": "该机构曾承担本项目前期测绘" }),
+        )
+        .await;
+    assert_eq!(picked.status(), StatusCode::OK);
+    assert_eq!(
+        picked.json::<Value>().await.unwrap()["project"]["winner"]["id"],
+        chosen
+    );
+
+    let rated = m.applicant.project(rated_id).await;
+    assert_eq!(rated["status"], "confirming");
+    assert_eq!(
+        rated["winner"]["quote_rate_bp"], 1_500,
+        "the deepest discount wins"
+    );
+}
+
+#[tokio::test]
+async fn scheduler_passes_running_at_once_move_a_project_once() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    m.set_clock(at(&project["signup_deadline"])).await;
+    // Two nodes' schedulers wake at the same moment.
+    let (a, b) = tokio::join!(m.app.run_scheduler(), m.app.run_scheduler());
+    assert_eq!(a.moved + b.moved, 1, "{a:?} {b:?}");
+    let selected = m.applicant.project(id).await;
+    assert_eq!(selected["status"], "confirming");
+    let winners = selected["signups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "selected")
+        .count();
+    assert_eq!(winners, 1);
+}
