@@ -2,6 +2,7 @@
 //! sealed sign-ups, the selection by the chosen method, the winner's
 //! confirmation, publicity (公示) and objections (异议), up to the award.
 
+pub mod actions;
 pub mod eligibility;
 pub mod input;
 pub mod investment_code;
