@@ -20,6 +20,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 pub struct NavUser {
     pub display_name: String,
     pub role: Role,
+    /// Messages not read yet, shown beside 消息.
+    pub unread: i64,
 }
 
 impl NavUser {
@@ -49,6 +51,8 @@ pub struct Layout {
 pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf_token: String,
+    /// The caller's unread messages (0 for visitors).
+    pub unread: i64,
     new_cookie: Option<Cookie<'static>>,
 }
 
@@ -59,9 +63,20 @@ impl FromRequestParts<AppState> for Page {
         let user = super::auth::resolve(parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let (csrf_token, new_cookie) = csrf::token_for(state, user.as_ref(), &jar);
+        let unread = match &user {
+            Some(u) => {
+                let user_id = u.user.id;
+                state
+                    .db
+                    .run(move |conn| Ok(crate::messages::unread_count(conn, user_id)?))
+                    .await?
+            }
+            None => 0,
+        };
         Ok(Page {
             user,
             csrf_token,
+            unread,
             new_cookie,
         })
     }
@@ -74,6 +89,7 @@ impl Page {
             user: self.user.as_ref().map(|u| NavUser {
                 display_name: u.user.display_name.clone(),
                 role: u.role(),
+                unread: self.unread,
             }),
             csrf_token: self.csrf_token.clone(),
         }
