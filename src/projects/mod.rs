@@ -3,11 +3,15 @@
 //! confirmation, publicity (公示) and objections (异议), up to the award.
 
 pub mod actions;
+pub mod admin_pages;
 pub mod eligibility;
+pub mod form;
 pub mod input;
 pub mod investment_code;
 pub mod model;
 pub mod objections;
+pub mod owner_pages;
+pub mod pages;
 pub mod present;
 pub mod routes;
 pub mod rules;

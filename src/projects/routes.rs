@@ -4,10 +4,10 @@
 use super::actions::{self, ConfirmationRequest, SelectionRequest};
 use super::input::ProjectInput;
 use super::objections::{self, DecisionInput, ObjectionInput};
+use super::present;
 use super::service::{self, CancelRequest, ProjectFilter, ReviewRequest};
 use super::signups::{self, SignupInput};
 use super::views::{DrawView, ObjectionEnvelope, ProjectEnvelope, ProjectList, SignupEnvelope};
-use super::present;
 use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::web::auth::CurrentUser;

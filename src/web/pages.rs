@@ -8,7 +8,7 @@ use crate::accounts::Role;
 use crate::app::AppState;
 use crate::error::{AppError, FieldError, Problem};
 use askama::Template;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
@@ -141,13 +141,21 @@ pub struct Choice {
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    projects: Vec<crate::projects::views::ProjectSummary>,
 }
 
-pub async fn home(page: Page) -> Response {
+impl HomePage {
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::projects::pages::time(t)
+    }
+}
+
+pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
     let template = HomePage {
         layout: page.layout("首页"),
+        projects: crate::projects::pages::newest(&state, 5).await?,
     };
-    page.render(StatusCode::OK, &template)
+    Ok(page.render(StatusCode::OK, &template))
 }
 
 #[derive(Template)]
