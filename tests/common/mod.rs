@@ -6,6 +6,7 @@
 
 pub mod html;
 pub mod postgres;
+pub mod projects;
 pub mod supply;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -33,6 +34,8 @@ pub struct TestApp {
     pub database_url: String,
     pub db: Db,
     pub search: Arc<zhongjie::search::SearchService>,
+    /// The project rules the server runs with, for the scheduler the tests run.
+    pub project_rules: zhongjie::config::ProjectRules,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
@@ -69,6 +72,7 @@ impl TestApp {
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);
         settings.login_throttle.max_delay = std::time::Duration::from_millis(20);
 
+        let project_rules = settings.projects.clone();
         let prepared = settings.clone();
         let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared))
             .await
@@ -89,6 +93,7 @@ impl TestApp {
             database_url,
             db,
             search,
+            project_rules,
             shutdown: Some(tx),
             _dir: dir,
             postgres,
@@ -110,6 +115,21 @@ impl TestApp {
         .await
         .expect("join")
         .expect("search sync")
+    }
+
+    /// One pass of the project scheduler at the app's clock: sign-ups close,
+    /// selections run, publicity ends, as the server's background task does.
+    pub async fn run_scheduler(&self) -> zhongjie::projects::scheduler::ScheduleReport {
+        let db = self.db.clone();
+        let now = zhongjie::clock::Clock::now(&self.clock);
+        let calendar = zhongjie::calendar::load(&db).await.expect("calendar");
+        let rules = self.project_rules.clone();
+        tokio::task::spawn_blocking(move || {
+            zhongjie::projects::scheduler::run_once(&db, now, &calendar, &rules)
+        })
+        .await
+        .expect("join")
+        .expect("scheduler")
     }
 
     pub fn url(&self, path: &str) -> String {
