@@ -980,9 +980,12 @@ mod tests {
         assert!(project.has_signup_phase());
     }
 
+    /// A field and a change that makes it wrong.
+    type Spoil = (&'static str, Box<dyn Fn(&mut ProjectInput)>);
+
     #[test]
     fn each_kind_of_bad_input_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut ProjectInput)>)> = vec![
+        let cases: Vec<Spoil> = vec![
             ("title", Box::new(|p| p.title = Some("短".into()))),
             (
                 "investment_code",

@@ -893,7 +893,7 @@ pub fn list(
             query = query.filter(projects::region_code.like(format!("{}%", region_prefix(region))));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", q.replace('%', "").replace('_', ""));
+            let pattern = format!("%{}%", q.replace(['%', '_'], ""));
             query = query.filter(
                 projects::title
                     .like(pattern)
