@@ -72,6 +72,39 @@ async fn an_applicant_drafts_a_project_on_the_form_and_sees_the_draft() {
     ] {
         assert!(edit.contains(kept), "{kept}");
     }
+    // Editing: an unknown agency to avoid is named in its row; fixed, the edit is stored.
+    let mut fields = bidding_form(topo, "南昌市某安置房项目地形图测绘（一期）");
+    fields.push(("csrf_token", csrf_token(&edit)));
+    fields.push(("requirements_item", topo.to_string()));
+    set(&mut fields, "avoid_agency_id", "999999");
+    set(&mut fields, "avoid_reason", "与项目业主存在隶属关系");
+    let refused = owner
+        .client
+        .post(app.url(&format!("/my/projects/{id}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"avoid-0-agency_id-error\">回避的机构不存在。"));
+    assert!(
+        html.contains("请至少选择一项清单规定的资质"),
+        "no box was checked"
+    );
+    set(&mut fields, "avoid_agency_id", "");
+    set(&mut fields, "avoid_reason", "");
+    fields.retain(|(name, _)| *name != "requirements_item");
+    let saved = owner
+        .client
+        .post(app.url(&format!("/my/projects/{id}")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&owner.client, app.url(&location(&saved))).await;
+    assert!(html.contains("南昌市某安置房项目地形图测绘（一期）") && html.contains("修改已保存"));
 
     // A draft is nobody else's business.
     let visitor = app.client();
