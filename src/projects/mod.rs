@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod admin_pages;
+pub mod agency_pages;
 pub mod eligibility;
 pub mod form;
 pub mod input;

@@ -200,19 +200,19 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/draw", get(crate::projects::pages::draw))
         .route(
             "/projects/{id}/signup",
-            post(crate::projects::pages::sign_up),
+            post(crate::projects::agency_pages::sign_up),
         )
         .route(
             "/projects/{id}/signup/withdraw",
-            post(crate::projects::pages::withdraw),
+            post(crate::projects::agency_pages::withdraw),
         )
         .route(
             "/projects/{id}/confirmation",
-            post(crate::projects::pages::confirm),
+            post(crate::projects::agency_pages::confirm),
         )
         .route(
             "/projects/{id}/objections",
-            post(crate::projects::pages::object),
+            post(crate::projects::agency_pages::object),
         )
         .route(
             "/my/projects",
