@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::projects::{bidding_json, DEADLINE_LOCAL};
 use common::{TestApp, PASSWORD};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -302,5 +303,158 @@ async fn a_visitor_searches_from_the_home_page_and_narrows_by_facet() {
         .await
         .unwrap();
     wait_for(&client, "#no-results a[href='/service-items']").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_publishes_a_project_and_an_admin_approves_it() {
+    let app = TestApp::new().await;
+    app.applicant("nanchang_owner").await;
+    app.admin("center").await;
+    let topo = app.item_id("ZJ027").await;
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &app, "nanchang_owner").await;
+    click(&client, "a[href='/my/projects']").await;
+    click(&client, "#new-project").await;
+    wait_for(&client, "form#project-form").await;
+    client
+        .find(Locator::Id("service_item_id"))
+        .await
+        .unwrap()
+        .select_by_value(&topo.to_string())
+        .await
+        .unwrap();
+    type_into(&client, "title", "南昌市某安置房项目地形图测绘").await;
+    client
+        .find(Locator::Id("region_code"))
+        .await
+        .unwrap()
+        .select_by_value("360102")
+        .await
+        .unwrap();
+    click(&client, "#scale_kind-amount").await;
+    type_into(&client, "scale_amount_yuan", "12500000").await;
+    type_into(&client, "fiscal_share_percent", "100").await;
+    type_into(
+        &client,
+        "service_content",
+        "按《工程测量标准》开展 1:500 地形图测绘，提交成果图与技术报告。",
+    )
+    .await;
+    type_into(&client, "service_days", "30").await;
+    client
+        .find(Locator::Id("method"))
+        .await
+        .unwrap()
+        .select_by_value("random")
+        .await
+        .unwrap();
+    click(&client, "#price_mode-fixed").await;
+    type_into(&client, "amount_yuan", "30000").await;
+    type_into(&client, "contact_name", "王工").await;
+    type_into(&client, "contact_phone", "0791-86888888").await;
+    type_into(&client, "complaint_phone", "12345").await;
+    // A datetime-local input takes keys in the browser's locale; set its value as typed.
+    client
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![json!("signup_deadline"), json!(DEADLINE_LOCAL)],
+        )
+        .await
+        .unwrap();
+    click(&client, "#save-project").await;
+    wait_for(&client, "#notice").await;
+    wait_for_text(&client, "#project-status", "草稿").await;
+    assert_eq!(
+        client
+            .find(Locator::Id("project-price"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "固定服务金额 30,000.00 元"
+    );
+    click(&client, "#publish-project").await;
+    wait_for_text(&client, "#project-status", "待审核").await;
+    screenshot(&client, "project-submitted.png").await;
+    log_out_through_the_page(&client).await;
+
+    log_in_through_the_page(&client, &app, "center").await;
+    click(&client, "a[href='/admin/projects']").await;
+    wait_for(&client, "#pending-projects").await;
+    client
+        .find(Locator::LinkText("南昌市某安置房项目地形图测绘"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "#review-submit").await;
+    click(&client, "#decision-approve").await;
+    click(&client, "#review-submit").await;
+    wait_for_text(&client, "#project-status", "报名中").await;
+    screenshot(&client, "project-approved.png").await;
+
+    // Now it is an announcement everyone sees.
+    client.goto(&app.url("/projects")).await.unwrap();
+    wait_for(&client, "table.projects").await;
+    assert!(client
+        .source()
+        .await
+        .unwrap()
+        .contains("南昌市某安置房项目地形图测绘"));
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_signs_up_on_the_project_page_and_sees_its_quote() {
+    let app = TestApp::new().await;
+    let admin = app.admin("center").await;
+    let owner = app.applicant("nanchang_owner").await;
+    app.eligible_agency("surveyor", 61, &admin).await;
+    let topo = app.item_id("ZJ027").await;
+    let id = app
+        .published_project_id(&owner, &admin, bidding_json(topo, "南昌市某小区地形图测绘"))
+        .await;
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &app, "surveyor").await;
+    client.goto(&app.url("/projects")).await.unwrap();
+    client
+        .find(Locator::LinkText("南昌市某小区地形图测绘"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&client, "#signup-form").await;
+    assert!(client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with(&format!("/projects/{id}")));
+    type_into(&client, "quote_yuan", "12345.67").await;
+    type_into(&client, "promised_days", "20").await;
+    click(&client, "#signup-submit").await;
+    wait_for(&client, "#notice").await;
+    wait_for_text(&client, "#my-signup-quote", "12,345.67 元").await;
+    wait_for_text(&client, "#my-signup-status", "有效").await;
+    screenshot(&client, "project-signed-up.png").await;
+
+    // Changing the quote before the deadline keeps one sign-up.
+    type_into(&client, "quote_yuan", "11000").await;
+    click(&client, "#signup-submit").await;
+    wait_for_text(&client, "#my-signup-quote", "11,000.00 元").await;
+    assert!(client
+        .find(Locator::Id("signup-count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .contains("已有 1 家机构报名"));
     client.close().await.unwrap();
 }

@@ -78,6 +78,15 @@ pub fn for_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Messag
         .load(conn)
 }
 
+/// How many of a user's messages are unread: one COUNT for every page's navigation.
+pub fn unread_count(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> {
+    messages::table
+        .filter(messages::user_id.eq(user_id))
+        .filter(messages::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// Marks all of a user's messages read.
 pub fn mark_read(conn: &mut DbConnection, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(

@@ -35,8 +35,13 @@ pub async fn messages(State(state): State<AppState>, page: Page) -> AppResult<Re
             Ok(rows)
         })
         .await?;
+    let mut layout = page.layout("站内消息");
+    // This page has just read them all.
+    if let Some(user) = layout.user.as_mut() {
+        user.unread = 0;
+    }
     let template = MessagesPage {
-        layout: page.layout("站内消息"),
+        layout,
         messages: rows
             .iter()
             .map(|m| MessageLine {

@@ -831,6 +831,21 @@ fn qualification(
             }
         }
     }
+    // A requirement without a level asks for the catalogue's minimum, never
+    // less: "any level" would let a lower certificate through.
+    let asked = asked
+        .into_iter()
+        .map(|req| {
+            let floor = catalogue
+                .iter()
+                .find(|r| r.qualification_type_id == req.qualification_type_id)
+                .and_then(|r| r.min_level.clone());
+            RequirementInput {
+                min_level: req.min_level.or(floor),
+                ..req
+            }
+        })
+        .collect();
     (mode, asked)
 }
 
@@ -965,10 +980,12 @@ mod tests {
         assert!(project.has_signup_phase());
     }
 
+    /// A field and a change that makes it wrong.
+    type Spoil = (&'static str, Box<dyn Fn(&mut ProjectInput)>);
+
     #[test]
     fn each_kind_of_bad_input_names_its_field() {
-        type Change = Box<dyn Fn(&mut ProjectInput)>;
-        let cases: Vec<(&str, Change)> = vec![
+        let cases: Vec<Spoil> = vec![
             ("title", Box::new(|p| p.title = Some("短".into()))),
             (
                 "investment_code",
@@ -1044,6 +1061,18 @@ mod tests {
             min_level: Some("甲级".into()),
         }]);
         assert!(check(&input, &catalogue()).is_ok());
+        input.requirements = Some(vec![RequirementInput {
+            qualification_type_id: 7,
+            min_level: None,
+        }]);
+        assert_eq!(
+            check(&input, &catalogue()).expect("valid").requirements,
+            [RequirementInput {
+                qualification_type_id: 7,
+                min_level: Some("乙级".into())
+            }],
+            "no level means the catalogue's minimum, not any level"
+        );
         input.requirements = Some(vec![]);
         assert_eq!(fields(check(&input, &catalogue())), ["requirements"]);
         input.requirements = None;

@@ -256,6 +256,17 @@ pub async fn decide(
         .await
 }
 
+/// One objection, for the administrator who decides it.
+pub fn find(conn: &mut DbConnection, objection_id: i64) -> AppResult<ObjectionView> {
+    let row = objections::table
+        .find(objection_id)
+        .select(ObjectionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    present::objection_view(conn, &row)
+}
+
 pub fn of_project(conn: &mut DbConnection, project_id: i64) -> AppResult<Vec<ObjectionView>> {
     let rows: Vec<ObjectionRow> = objections::table
         .filter(objections::project_id.eq(project_id))

@@ -1,23 +1,21 @@
 //! The projects API: drafting, publication and review, sealed sign-ups,
 //! selection and its verification data, confirmation, objections, cancellation.
 
+use super::actions::{self, ConfirmationRequest, SelectionRequest};
 use super::input::ProjectInput;
 use super::objections::{self, DecisionInput, ObjectionInput};
+use super::present;
 use super::service::{self, CancelRequest, ProjectFilter, ReviewRequest};
 use super::signups::{self, SignupInput};
 use super::views::{DrawView, ObjectionEnvelope, ProjectEnvelope, ProjectList, SignupEnvelope};
-use super::{present, selecting};
-use crate::accounts::Role;
 use crate::app::AppState;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::web::auth::CurrentUser;
 use crate::web::extract::{ApiJson, ApiPath};
 use crate::web::paging::Paging;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 /// Draft a project (采购项目). Applicants only; the platform assigns its number.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
@@ -125,15 +123,6 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SelectionRequest {
-    /// For 直接选取 among sign-ups, or after the second 流标: the chosen sign-up.
-    pub signup_id: Option<i64>,
-    /// Why this agency (required with `signup_id`).
-    pub reason: Option<String>,
-}
-
 /// Run the selection (applicant or admin). Random draws, bidding and scoring run by
 /// themselves at the selection time and may be started here once sign-ups closed; direct
 /// selection names a sign-up with a reason.
@@ -145,52 +134,7 @@ pub async fn select(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<SelectionRequest>,
 ) -> AppResult<Json<ProjectEnvelope>> {
-    user.require(&[Role::Applicant, Role::Admin])?;
-    let now = state.now();
-    let rules = state.settings.projects.clone();
-    let calendar = crate::calendar::load(&state.db).await?;
-    let actor = service::actor(&user);
-    let viewer = user.clone();
-    let reason = crate::agencies::rules::reason_given(request.reason.as_deref());
-    let project = state
-        .db
-        .write(move |conn| {
-            let mut loaded = service::load(conn, id)?;
-            let own = loaded.project.applicant_user_id == viewer.user.id;
-            if !own && viewer.role() != Role::Admin {
-                return Err(if service::visible(&loaded, Some(&viewer)) { AppError::Forbidden } else { AppError::NotFound });
-            }
-            // A request that finds the deadline passed closes the sign-ups itself;
-            // if that fails the round, the answer shows it.
-            let closed_now = loaded.status() == super::rules::ProjectStatus::SigningUp
-                && now.naive_utc() >= loaded.project.signup_deadline;
-            if closed_now {
-                selecting::close_signups(conn, now, &mut loaded)?;
-            }
-            match request.signup_id {
-                Some(signup_id) => {
-                    if !own {
-                        return Err(AppError::Forbidden);
-                    }
-                    let Some(reason) = reason.filter(|r| (4..=500).contains(&r.chars().count())) else {
-                        return Err(AppError::invalid("reason", "请填写选取理由（4–500 字）。", "A reason of 4 to 500 characters is required."));
-                    };
-                    selecting::select_manually(conn, now, &mut loaded, signup_id, &reason, &actor, &calendar, &rules)?;
-                }
-                None if loaded.status() == super::rules::ProjectStatus::Selecting && loaded.project.automatic() => {
-                    selecting::run_selection(conn, now, &mut loaded, &actor, &calendar, &rules)?;
-                }
-                None if closed_now => {}
-                None => {
-                    return Err(AppError::conflict("项目当前不能选取：报名未截止、已完成选取，或须指定报名（signup_id）。", "The project cannot be selected now: sign-ups are open, the selection already ran, or a signup_id is needed."));
-                }
-            }
-            {
-                let loaded = service::load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
-            }
-        })
-        .await?;
+    let project = actions::select(&state, &user, id, request).await?;
     Ok(Json(ProjectEnvelope { project }))
 }
 
@@ -211,15 +155,6 @@ pub async fn draw(
     Ok(Json(view))
 }
 
-#[derive(Clone, Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmationRequest {
-    /// `true` confirms the selection; `false` abandons it (放弃中选).
-    pub accept: Option<bool>,
-    /// Required when abandoning.
-    pub reason: Option<String>,
-}
-
 /// The selected agency confirms or abandons, before its deadline.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/confirmation", tag = "projects", request_body = ConfirmationRequest, params(("id" = i64, Path, description = "Project id")),
     responses((status = 200, body = ProjectEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -229,50 +164,7 @@ pub async fn confirm(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<ConfirmationRequest>,
 ) -> AppResult<Json<ProjectEnvelope>> {
-    user.require(&[Role::Agency])?;
-    let Some(accept) = request.accept else {
-        return Err(AppError::invalid(
-            "accept",
-            "请说明确认（true）还是放弃（false）。",
-            "accept (true or false) is required.",
-        ));
-    };
-    let reason = crate::agencies::rules::reason_given(request.reason.as_deref());
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-        return Err(AppError::invalid(
-            "reason",
-            "理由不得超过 1000 字。",
-            "reason must have at most 1000 characters.",
-        ));
-    }
-    let now = state.now();
-    let rules = state.settings.projects.clone();
-    let calendar = crate::calendar::load(&state.db).await?;
-    let actor = service::actor(&user);
-    let viewer = user.clone();
-    let project = state
-        .db
-        .write(move |conn| {
-            let mut loaded = service::load(conn, id)?;
-            let agency = crate::agencies::service::row_of_owner(conn, viewer.user.id)?
-                .ok_or(AppError::Forbidden)?;
-            selecting::confirm(
-                conn,
-                now,
-                &mut loaded,
-                agency.id,
-                accept,
-                reason.as_deref(),
-                &actor,
-                &calendar,
-                &rules,
-            )?;
-            {
-                let loaded = service::load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
-            }
-        })
-        .await?;
+    let project = actions::confirm(&state, &user, id, request).await?;
     Ok(Json(ProjectEnvelope { project }))
 }
 

@@ -505,6 +505,37 @@ pub fn approve_in(
     open_round(conn, now, loaded, actor, rules, calendar)
 }
 
+/// What `create` (no id) or `update` (an id) would refuse in this input,
+/// storing nothing: a form with fields it could not even read shows these
+/// beside its own errors, so the applicant sees every mistake at once.
+pub async fn input_errors(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Option<i64>,
+    input: ProjectInput,
+) -> AppResult<Vec<FieldError>> {
+    let rules = state.settings.projects.clone();
+    let viewer = user.clone();
+    state
+        .db
+        .run(move |conn| {
+            let input = match id {
+                Some(id) => {
+                    let loaded = load(conn, id)?;
+                    owned(&loaded, &viewer)?;
+                    as_input(conn, &loaded.project)?.overlay(input)
+                }
+                None => input,
+            };
+            match check(conn, &input, &rules) {
+                Ok(_) => Ok(Vec::new()),
+                Err(AppError::Invalid(errors)) => Ok(errors),
+                Err(other) => Err(other),
+            }
+        })
+        .await
+}
+
 /// The sign-up period must last the configured number of working days:
 /// the deadline falls on or after the n-th working day after publication.
 pub fn signup_period_error(

@@ -195,6 +195,53 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies", get(crate::agencies::pages::directory))
         .route("/agencies/{id}", get(crate::agencies::pages::profile))
         .route("/offerings/{id}", get(crate::offerings::pages::show))
+        .route("/projects", get(crate::projects::pages::list))
+        .route("/projects/{id}", get(crate::projects::pages::show))
+        .route("/projects/{id}/draw", get(crate::projects::pages::draw))
+        .route(
+            "/projects/{id}/signup",
+            post(crate::projects::agency_pages::sign_up),
+        )
+        .route(
+            "/projects/{id}/signup/withdraw",
+            post(crate::projects::agency_pages::withdraw),
+        )
+        .route(
+            "/projects/{id}/confirmation",
+            post(crate::projects::agency_pages::confirm),
+        )
+        .route(
+            "/projects/{id}/objections",
+            post(crate::projects::agency_pages::object),
+        )
+        .route(
+            "/my/projects",
+            get(crate::projects::owner_pages::mine).post(crate::projects::owner_pages::create),
+        )
+        .route(
+            "/my/projects/new",
+            get(crate::projects::owner_pages::new_form),
+        )
+        .route(
+            "/my/projects/{id}",
+            post(crate::projects::owner_pages::update),
+        )
+        .route(
+            "/my/projects/{id}/edit",
+            get(crate::projects::owner_pages::edit_form),
+        )
+        .route(
+            "/my/projects/{id}/publish",
+            post(crate::projects::owner_pages::publish),
+        )
+        .route(
+            "/my/projects/{id}/cancel",
+            post(crate::projects::owner_pages::cancel),
+        )
+        .route(
+            "/my/projects/{id}/selection",
+            post(crate::projects::owner_pages::select),
+        )
         .route(
             "/my/agency",
             get(crate::agencies::pages::mine).post(crate::agencies::pages::save_mine),
@@ -224,6 +271,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/my/offerings/{id}",
             get(crate::offerings::pages::edit_form).post(crate::offerings::pages::update),
+        )
+        .route("/admin/projects", get(crate::projects::admin_pages::queue))
+        .route(
+            "/admin/projects/{id}",
+            get(crate::projects::admin_pages::show),
+        )
+        .route(
+            "/admin/projects/{id}/review",
+            post(crate::projects::admin_pages::review),
+        )
+        .route(
+            "/admin/objections/{id}",
+            get(crate::projects::admin_pages::objection),
+        )
+        .route(
+            "/admin/objections/{id}/decision",
+            post(crate::projects::admin_pages::decide),
         )
         .route("/admin/agencies", get(crate::agencies::pages::admin_queue))
         .route(

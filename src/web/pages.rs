@@ -8,7 +8,7 @@ use crate::accounts::Role;
 use crate::app::AppState;
 use crate::error::{AppError, FieldError, Problem};
 use askama::Template;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
@@ -20,6 +20,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 pub struct NavUser {
     pub display_name: String,
     pub role: Role,
+    /// Messages not read yet, shown beside 消息.
+    pub unread: i64,
 }
 
 impl NavUser {
@@ -49,6 +51,8 @@ pub struct Layout {
 pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf_token: String,
+    /// The caller's unread messages (0 for visitors).
+    pub unread: i64,
     new_cookie: Option<Cookie<'static>>,
 }
 
@@ -59,9 +63,20 @@ impl FromRequestParts<AppState> for Page {
         let user = super::auth::resolve(parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let (csrf_token, new_cookie) = csrf::token_for(state, user.as_ref(), &jar);
+        let unread = match &user {
+            Some(u) => {
+                let user_id = u.user.id;
+                state
+                    .db
+                    .run(move |conn| Ok(crate::messages::unread_count(conn, user_id)?))
+                    .await?
+            }
+            None => 0,
+        };
         Ok(Page {
             user,
             csrf_token,
+            unread,
             new_cookie,
         })
     }
@@ -74,6 +89,7 @@ impl Page {
             user: self.user.as_ref().map(|u| NavUser {
                 display_name: u.user.display_name.clone(),
                 role: u.role(),
+                unread: self.unread,
             }),
             csrf_token: self.csrf_token.clone(),
         }
@@ -125,13 +141,21 @@ pub struct Choice {
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    projects: Vec<crate::projects::views::ProjectSummary>,
 }
 
-pub async fn home(page: Page) -> Response {
+impl HomePage {
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::projects::pages::time(t)
+    }
+}
+
+pub async fn home(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
     let template = HomePage {
         layout: page.layout("首页"),
+        projects: crate::projects::pages::newest(&state, 5).await?,
     };
-    page.render(StatusCode::OK, &template)
+    Ok(page.render(StatusCode::OK, &template))
 }
 
 #[derive(Template)]

@@ -34,6 +34,7 @@ pub struct TestApp {
     pub database_url: String,
     pub db: Db,
     pub search: Arc<zhongjie::search::SearchService>,
+    /// The project rules the server runs with, for the scheduler the tests run.
     pub project_rules: zhongjie::config::ProjectRules,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
