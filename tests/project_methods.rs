@@ -298,7 +298,8 @@ async fn two_failed_rounds_let_the_applicant_choose_among_its_sign_ups() {
     );
 
     // Publish again with a new deadline: a new round with a new commitment.
-    let deadline = m.app.now() + Duration::days(10);
+    // Two weeks on: the same weekday, a working day.
+    let deadline = m.app.now() + Duration::days(14);
     let patched = m.applicant.patch_json(&format!("/api/v1/projects/{id}"), json!({ "signup_deadline": deadline.to_rfc3339(), "selection_at": deadline.to_rfc3339() })).await;
     assert_eq!(patched.status(), StatusCode::OK);
     m.applicant
@@ -561,7 +562,7 @@ async fn an_objection_is_dismissed_or_upheld_with_a_written_answer() {
         .published_project(
             &m.applicant,
             &m.admin,
-            project_form(m.item, m.app.now() + Duration::days(10)),
+            project_form(m.item, m.app.now() + Duration::days(14)),
         )
         .await;
     let id = project["id"].as_i64().unwrap();
@@ -792,4 +793,167 @@ async fn scheduler_passes_running_at_once_move_a_project_once() {
         .filter(|s| s["status"] == "selected")
         .count();
     assert_eq!(winners, 1);
+}
+
+#[tokio::test]
+async fn a_round_cancelled_before_its_deadline_stays_sealed_and_a_cancelled_draft_stays_private() {
+    let m = market(2).await;
+    let project = m
+        .app
+        .published_project(&m.applicant, &m.admin, bidding(m.item, m.app.deadline()))
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    assert_eq!(
+        m.agencies[0]
+            .0
+            .sign_up(id, json!({ "quote_fen": 3_333_333 }))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let cancelled = m
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{id}/cancel"),
+            json!({ "reason": "规划调整，项目取消" }),
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    for reader in [
+        &m.applicant.client,
+        &m.admin.client,
+        &m.agencies[1].0.client,
+        &m.app.client(),
+    ] {
+        let body = reader
+            .get(m.app.url(&format!("/api/v1/projects/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !body.contains("3333333") && !body.contains("江西测试1号"),
+            "still sealed: {body}"
+        );
+        let page = reader
+            .get(m.app.url(&format!("/projects/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !page.contains("33,333.33") && !page.contains("江西测试1号"),
+            "still sealed on the page"
+        );
+    }
+
+    let draft = m
+        .applicant
+        .post_json("/api/v1/projects", project_form(m.item, m.app.deadline()))
+        .await;
+    let draft = draft.json::<Value>().await.unwrap()["project"]["id"]
+        .as_i64()
+        .unwrap();
+    m.applicant
+        .post_json(
+            &format!("/api/v1/projects/{draft}/cancel"),
+            json!({ "reason": "重复录入" }),
+        )
+        .await;
+    let visitor = m
+        .app
+        .client()
+        .get(m.app.url(&format!("/api/v1/projects/{draft}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        visitor.status(),
+        StatusCode::NOT_FOUND,
+        "never published, never public"
+    );
+    let list: Value = m
+        .app
+        .client()
+        .get(m.app.url("/api/v1/projects"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["meta"]["total"], 1);
+}
+
+#[tokio::test]
+async fn an_objection_to_a_result_that_changed_lapses() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    let selected = m.close(&project).await;
+    let first = selected["winner"]["agency"]["id"].as_i64().unwrap();
+    m.agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    let others: Vec<i64> = m
+        .agencies
+        .iter()
+        .map(|(_, a)| *a)
+        .filter(|a| *a != first)
+        .collect();
+    let mut filed = Vec::new();
+    for agency in &others {
+        let response = m
+            .agency(*agency)
+            .post_json(
+                &format!("/api/v1/projects/{id}/objections"),
+                json!({ "reason": "中选机构业绩材料不实，请核查" }),
+            )
+            .await;
+        filed.push(
+            response.json::<Value>().await.unwrap()["objection"]["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let upheld = m.admin.post_json(&format!("/api/v1/objections/{}/decision", filed[0]), json!({ "decision": "uphold", "outcome": "redo", "answer": "经核查材料不实，取消中选资格。" })).await;
+    assert_eq!(upheld.status(), StatusCode::OK);
+    let late = m
+        .admin
+        .post_json(
+            &format!("/api/v1/objections/{}/decision", filed[1]),
+            json!({ "decision": "uphold", "outcome": "redo", "answer": "同上，异议成立。" }),
+        )
+        .await;
+    assert_eq!(
+        late.status(),
+        StatusCode::CONFLICT,
+        "the second objection contested a result that no longer stands"
+    );
+    let project = m.applicant.project(id).await;
+    let statuses: Vec<&str> = project["objections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["upheld", "superseded"]);
+    assert_eq!(project["status"], "confirming");
 }

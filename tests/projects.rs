@@ -535,6 +535,13 @@ async fn concurrent_selection_requests_make_exactly_one_result() {
     m.app.run_scheduler().await;
     assert_eq!(m.applicant.project(id).await["status"], "selecting");
     let path = format!("/api/v1/projects/{id}/selection");
+    let early = m.applicant.post_json(&path, json!({})).await;
+    assert_eq!(
+        early.status(),
+        StatusCode::CONFLICT,
+        "not before the published selection time"
+    );
+    m.advance(Duration::days(1)).await;
     let (a, b, c) = tokio::join!(
         m.applicant.post_json(&path, json!({})),
         m.applicant.post_json(&path, json!({})),
@@ -551,7 +558,7 @@ async fn concurrent_selection_requests_make_exactly_one_result() {
         actions.iter().filter(|a| *a == "project.selected").count(),
         1
     );
-    m.advance(Duration::days(1)).await;
+    m.advance(Duration::hours(1)).await;
     m.app.run_scheduler().await;
     let actions = audit_actions(&m.app, id).await;
     assert_eq!(

@@ -378,6 +378,7 @@ diesel::table! {
         round -> Integer,
         filed_by -> BigInt,
         agency_id -> Nullable<BigInt>,
+        signup_id -> Nullable<BigInt>,
         reason -> Text,
         status -> Text,
         outcome -> Nullable<Text>,

@@ -15,19 +15,16 @@ use crate::projects::service::{self, Loaded};
 use crate::projects::signups::{sign_up_in, SignupInput};
 use crate::supervision::Actor;
 use anyhow::anyhow;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
 
 const MARKER: &str = "demo_projects_seed";
 const MARKER_VERSION: &str = "2026-11-25.1";
 
-/// A local (China) date and hour as UTC.
+/// A local (China) date and hour as UTC: China keeps UTC+8 all year.
 fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
     let local = date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN));
-    crate::calendar::rules::china_offset()
-        .from_local_datetime(&local)
-        .single()
-        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+    (local - Duration::hours(8)).and_utc()
 }
 
 /// The n-th working day before `date`.
@@ -56,6 +53,7 @@ fn user_id(conn: &mut DbConnection, username: &str) -> AppResult<i64> {
 fn busiest_item(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    needed: usize,
 ) -> AppResult<Option<(i64, String, Vec<i64>)>> {
     let items: Vec<(i64, String)> = service_items::table
         .filter(service_items::status.eq("active"))
@@ -72,9 +70,10 @@ fn busiest_item(
             best = Some((id, name, agencies));
         }
     }
-    Ok(best.filter(|(_, _, a)| a.len() >= 4))
+    Ok(best.filter(|(_, _, a)| a.len() >= needed))
 }
 
+#[derive(Clone)]
 struct Cast {
     applicant: i64,
     admin: Actor,
@@ -133,7 +132,8 @@ fn sign_ups(
     t: DateTime<Utc>,
     quotes: &[SignupInput],
 ) -> AppResult<()> {
-    for (i, ((_, user, _), quote)) in cast.agencies.iter().zip(quotes).enumerate() {
+    // Every agency of the cast signs up, the quotes taken in turn.
+    for (i, ((_, user, _), quote)) in cast.agencies.iter().zip(quotes.iter().cycle()).enumerate() {
         let when = t + Duration::minutes(37 * i64::try_from(i).unwrap_or(0));
         sign_up_in(conn, when, *user, loaded.id(), quote)?;
     }
@@ -192,11 +192,13 @@ fn quote(fen: Option<i64>, days: i32) -> SignupInput {
 
 fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) -> AppResult<usize> {
     let calendar = crate::calendar::load_in(conn)?;
-    let Some((item, item_name, eligible)) = busiest_item(conn, now)? else {
+    // Four sign-ups make a lively round, and a round must reach the minimum.
+    let needed = usize::try_from(rules.min_signups.max(4)).unwrap_or(4);
+    let Some((item, item_name, eligible)) = busiest_item(conn, now, needed)? else {
         return Ok(0);
     };
     let mut cast_agencies = Vec::new();
-    for id in eligible.into_iter().take(4) {
+    for id in eligible.into_iter().take(needed) {
         let (owner, username): (i64, String) = agencies::table
             .inner_join(users::table)
             .filter(agencies::id.eq(id))
@@ -281,7 +283,10 @@ fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) ->
     )?;
     sign_ups(
         conn,
-        &cast,
+        &Cast {
+            agencies: cast.agencies.iter().take(2).cloned().collect(),
+            ..cast.clone()
+        },
         &signing,
         now - Duration::hours(2),
         &[quote(Some(3_600_000), 25), quote(Some(3_100_000), 30)],

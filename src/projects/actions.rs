@@ -40,7 +40,8 @@ pub async fn select(
     request: SelectionRequest,
 ) -> AppResult<ProjectView> {
     user.require(&[Role::Applicant, Role::Admin])?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = service::actor(user);
@@ -49,6 +50,7 @@ pub async fn select(
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = service::load(conn, id)?;
             let own = loaded.project.applicant_user_id == viewer.user.id;
             if !own && viewer.role() != Role::Admin {
@@ -93,6 +95,14 @@ pub async fn select(
                 None if loaded.status() == ProjectStatus::Selecting
                     && loaded.project.automatic() =>
                 {
+                    // The published selection time is honoured: not before it.
+                    if now.naive_utc() < loaded.project.selection_at {
+                        let at = crate::web::format_time(loaded.project.selection_at);
+                        return Err(AppError::Conflict {
+                            zh: format!("选取时间（{at}）未到。"),
+                            en: format!("The selection time ({at}, China time) has not come."),
+                        });
+                    }
                     selecting::run_selection(conn, now, &mut loaded, &actor, &calendar, &rules)?;
                 }
                 None if closed_now => {}
@@ -131,7 +141,8 @@ pub async fn confirm(
             "reason must have at most 1000 characters.",
         ));
     }
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = service::actor(user);
@@ -139,7 +150,11 @@ pub async fn confirm(
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = service::load(conn, id)?;
+            if !loaded.is_public() {
+                return Err(AppError::NotFound);
+            }
             let agency = crate::agencies::service::row_of_owner(conn, viewer.user.id)?
                 .ok_or(AppError::Forbidden)?;
             selecting::confirm(

@@ -9,6 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// The longest avoid list (回避) a project may carry.
+pub const MAX_AVOIDED: usize = 50;
+
 /// One qualification the project asks for: a catalogue type, from a level up.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub struct RequirementInput {
@@ -504,11 +507,26 @@ pub fn validate(input: &ProjectInput, ctx: &CheckContext) -> Result<ValidProject
                     })
                 }
                 _ => {
-                    e.push(err(
-                        "weight_price",
-                        "综合评分须公布价格、信用、时限三项权重，各在 0–100 之间且合计 100。",
-                        "scoring needs weight_price, weight_credit and weight_time, each 0 to 100, summing to 100.",
-                    ));
+                    // Name each weight that is missing or out of range; if all
+                    // three are there but do not add up, name all three.
+                    let names = ["weight_price", "weight_credit", "weight_time"];
+                    let wrong: Vec<&str> = names
+                        .iter()
+                        .zip(parts)
+                        .filter(|(_, w)| !w.is_some_and(|w| (0..=100).contains(&w)))
+                        .map(|(name, _)| *name)
+                        .collect();
+                    for name in if wrong.is_empty() {
+                        names.to_vec()
+                    } else {
+                        wrong
+                    } {
+                        e.push(err(
+                            name,
+                            "综合评分须公布价格、信用、时限三项权重，各在 0–100 之间且合计 100。",
+                            "scoring needs weight_price, weight_credit and weight_time, each 0 to 100, summing to 100.",
+                        ));
+                    }
                     None
                 }
             }
@@ -855,7 +873,7 @@ fn avoidances(
     ctx: &CheckContext,
 ) -> Vec<AvoidInput> {
     let list = input.avoid.clone().unwrap_or_default();
-    if list.len() > 50 {
+    if list.len() > MAX_AVOIDED {
         e.push(err(
             "avoid",
             "回避机构不得超过 50 家。",
@@ -1116,7 +1134,19 @@ mod tests {
         input.weight_price = Some(50);
         input.weight_credit = Some(30);
         input.weight_time = Some(10);
-        assert_eq!(fields(check(&input, &catalogue())), ["weight_price"]);
+        assert_eq!(
+            fields(check(&input, &catalogue())),
+            ["weight_price", "weight_credit", "weight_time"],
+            "a wrong sum names all three"
+        );
+        input.weight_time = Some(120);
+        assert_eq!(fields(check(&input, &catalogue())), ["weight_time"]);
+        input.weight_credit = None;
+        assert_eq!(
+            fields(check(&input, &catalogue())),
+            ["weight_credit", "weight_time"]
+        );
+        input.weight_credit = Some(30);
         input.weight_time = Some(20);
         assert_eq!(
             check(&input, &catalogue()).expect("valid").weights,

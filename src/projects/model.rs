@@ -169,6 +169,7 @@ pub struct ObjectionRow {
     pub round: i32,
     pub filed_by: i64,
     pub agency_id: Option<i64>,
+    pub signup_id: Option<i64>,
     pub reason: String,
     pub status: String,
     pub outcome: Option<String>,

@@ -42,6 +42,41 @@ pub struct DecisionInput {
     pub answer: Option<String>,
 }
 
+/// Once an upheld objection changed the result, the others pending against
+/// that result lapse; their filers are told.
+fn supersede_others(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    loaded: &super::service::Loaded,
+    decided: i64,
+) -> AppResult<()> {
+    let others: Vec<(i64, i64)> = objections::table
+        .filter(objections::project_id.eq(loaded.id()))
+        .filter(objections::status.eq(ObjectionStatus::Pending.as_str()))
+        .filter(objections::id.ne(decided))
+        .select((objections::id, objections::filed_by))
+        .load(conn)?;
+    let answer = "另一异议成立，中选结果已变更，本异议不再处理。";
+    for (id, filer) in others {
+        diesel::update(objections::table.find(id))
+            .set((
+                objections::status.eq(ObjectionStatus::Superseded.as_str()),
+                objections::answer.eq(answer),
+                objections::decided_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        messages::send(
+            conn,
+            now,
+            filer,
+            "异议已失效",
+            &format!("您对项目“{}”提出的异议：{answer}", loaded.project.title),
+            &loaded.link(),
+        )?;
+    }
+    Ok(())
+}
+
 pub fn pending_count(conn: &mut DbConnection, project_id: i64) -> QueryResult<i64> {
     objections::table
         .filter(objections::project_id.eq(project_id))
@@ -79,13 +114,15 @@ pub async fn file(
             "At most 10 attachments.",
         ));
     }
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let user = user.clone();
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let loaded = load(conn, project_id)?;
-            if !loaded.status().is_public() {
+            if !loaded.is_public() {
                 return Err(AppError::NotFound);
             }
             if !objections_open(loaded.status(), loaded.state.publicity_ends_at, now) {
@@ -110,6 +147,13 @@ pub async fn file(
                 ));
             };
             for (i, id) in input.attachment_ids.iter().enumerate() {
+                if input.attachment_ids[..i].contains(id) {
+                    return Err(AppError::invalid(
+                        &format!("attachment_ids[{i}]"),
+                        "附件重复。",
+                        "Duplicate attachment.",
+                    ));
+                }
                 let owner: Option<i64> = attachments::table
                     .find(id)
                     .select(attachments::uploaded_by)
@@ -129,6 +173,7 @@ pub async fn file(
                     objections::round.eq(loaded.state.round),
                     objections::filed_by.eq(user.user.id),
                     objections::agency_id.eq(Some(agency.id)),
+                    objections::signup_id.eq(loaded.state.winner_signup_id),
                     objections::reason.eq(&reason),
                     objections::status.eq(ObjectionStatus::Pending.as_str()),
                     objections::created_at.eq(now.naive_utc()),
@@ -215,17 +260,30 @@ pub async fn decide(
         }
     };
     let answer = text(input.answer.as_deref(), "answer", "书面答复")?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = actor(user);
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let objection = objections::table.find(objection_id).select(ObjectionRow::as_select()).first(conn).optional()?.ok_or(AppError::NotFound)?;
             let Some(status) = next_objection_status(objection.status(), uphold) else {
                 return Err(AppError::conflict("该异议已处理。", "The objection has been decided already."));
             };
+            let mut loaded = load(conn, objection.project_id)?;
+            // An uphold acts on the result the objection contests; once that changed it cannot.
+            let contests_current = loaded.status() == ProjectStatus::Publicity
+                && objection.signup_id.is_some()
+                && objection.signup_id == loaded.state.winner_signup_id;
+            if uphold && !contests_current {
+                return Err(AppError::conflict(
+                    "该异议针对的中选结果已变更，不能再认定成立。",
+                    "The result this objection contests has changed; it can no longer be upheld.",
+                ));
+            }
             diesel::update(objections::table.find(objection_id))
                 .set((
                     objections::status.eq(status.as_str()),
@@ -235,15 +293,20 @@ pub async fn decide(
                     objections::decided_at.eq(now.naive_utc()),
                 ))
                 .execute(conn)?;
-            let mut loaded = load(conn, objection.project_id)?;
             record(conn, now, &actor, "objection.decided", loaded.id(), json!({ "objection_id": objection_id, "decision": status.as_str(), "outcome": outcome.map(|o| o.as_str()), "answer": answer }))?;
-            let same_round = objection.round == loaded.state.round && loaded.status() == ProjectStatus::Publicity;
             match outcome {
-                Some(ObjectionOutcome::Redo) if same_round => selecting::redo_selection(conn, now, &mut loaded, &actor, &calendar, &rules)?,
-                Some(ObjectionOutcome::Cancel) if !loaded.status().is_final() => {
+                Some(ObjectionOutcome::Redo) => {
+                    supersede_others(conn, now, &loaded, objection_id)?;
+                    selecting::redo_selection(conn, now, &mut loaded, &actor, &calendar, &rules)?
+                }
+                Some(ObjectionOutcome::Cancel) => {
+                    supersede_others(conn, now, &loaded, objection_id)?;
                     selecting::cancel_project(conn, now, &mut loaded, &actor, &format!("异议成立：{answer}"))?
                 }
-                None if same_round && loaded.state.publicity_ends_at.is_some_and(|end| now.naive_utc() >= end) && pending_count(conn, loaded.id())? == 0 => {
+                None if loaded.status() == ProjectStatus::Publicity
+                    && loaded.state.publicity_ends_at.is_some_and(|end| now.naive_utc() >= end)
+                    && pending_count(conn, loaded.id())? == 0 =>
+                {
                     selecting::award(conn, now, &mut loaded, &crate::supervision::Actor::system())?
                 }
                 _ => {}

@@ -186,7 +186,8 @@ pub fn abilities(p: &ProjectView, user: Option<&CurrentUser>, now: DateTime<Utc>
         run_selection: (owner || admin)
             && !direct
             && (status == ProjectStatus::Selecting
-                || (status == ProjectStatus::SigningUp && !before_deadline)),
+                || (status == ProjectStatus::SigningUp && !before_deadline))
+            && now >= p.selection_at,
         choose: owner && may_choose && standing,
         review: admin && status == ProjectStatus::PendingReview,
         sign_up: signing_up,

@@ -227,7 +227,7 @@ pub fn project_view(
         });
     }
     // Sealed: before the round opens, nothing but the count leaves here.
-    let opened = !status.signups_sealed();
+    let opened = loaded.unsealed();
     let round = if opened {
         round_signups(conn, loaded)?
     } else {
@@ -311,7 +311,7 @@ pub fn project_view(
         round: st.round,
         failed_rounds: st.failed_rounds,
         min_signups: st.min_signups,
-        signup_count: if status.is_public() {
+        signup_count: if loaded.is_public() {
             standing_count(conn, loaded)?
         } else {
             0
@@ -346,7 +346,7 @@ pub fn summary(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<ProjectSum
         price_label: price_view(loaded).label,
         signup_deadline: utc(loaded.project.signup_deadline),
         published_at: loaded.state.published_at.map(utc),
-        signup_count: if loaded.status().is_public() {
+        signup_count: if loaded.is_public() {
             standing_count(conn, loaded)?
         } else {
             0
@@ -354,7 +354,7 @@ pub fn summary(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<ProjectSum
     })
 }
 
-pub const DRAW_PROCEDURE: &str = "验证方法：① 计算 SHA-256(秘密值) 应等于发布时公布的承诺值；② 将各报名按报名编号从小到大排列，把秘密值的字节与各报名随机值的字节依次相连，计算 SHA-256 得到种子；③ 每个报名的抽签值 = SHA-256(种子 ‖ 该报名随机值)；④ 随机抽取按抽签值从小到大排序，第一名中选；竞价选取按报价（下浮率从高到低）排序、综合评分按总分从高到低排序，相同时按抽签值从小到大。所有值均为十六进制。命令行可用 zhongjie verify draw <项目编号> 复算。";
+pub const DRAW_PROCEDURE: &str = "验证方法（所有值以十六进制显示，计算时先解码为字节）：① SHA-256(秘密值) 应等于发布时公布的承诺值；② 将各报名按报名编号从小到大排列，把秘密值与各报名随机值依次相连，计算 SHA-256 得到种子；③ 每个报名的抽签值 = SHA-256(种子 ‖ 该报名随机值)；④ 随机抽取按抽签值从小到大排序，第一名中选；竞价选取按金额报价从低到高（下浮率报价从高到低）排序，综合评分按总分从高到低排序，相同时均按抽签值从小到大。命令行可用 zhongjie verify draw <项目编号> 复算。";
 
 /// Everything needed to recompute the selection; public once it ran.
 pub fn draw_view(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<DrawView> {
@@ -363,7 +363,10 @@ pub fn draw_view(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<DrawView
     else {
         return Err(AppError::NotFound);
     };
-    if loaded.project.method() == Method::Direct || loaded.status() == ProjectStatus::SigningUp {
+    if !loaded.is_public()
+        || loaded.project.method() == Method::Direct
+        || loaded.status() == ProjectStatus::SigningUp
+    {
         return Err(AppError::NotFound);
     }
     let ranked: Vec<SignupRow> = round_signups(conn, loaded)?

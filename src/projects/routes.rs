@@ -103,10 +103,7 @@ pub async fn sign_up(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> AppResult<(StatusCode, Json<SignupEnvelope>)> {
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let key = signups::check_key(key)?;
+    let key = signups::check_key(headers.get("idempotency-key").map(|v| v.as_bytes()))?;
     let (status, signup) = signups::sign_up(&state, &user, id, input, key).await?;
     Ok((status, Json(SignupEnvelope { signup })))
 }

@@ -2,6 +2,8 @@
 //! functions that refuse every transition not listed, and the time guards
 //! that decide what the server's clock still allows.
 
+use crate::calendar::WorkingCalendar;
+use crate::error::FieldError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -79,7 +81,7 @@ pub fn next_project_status(current: ProjectStatus, action: ProjectAction) -> Opt
         (PendingReview, A::Approve) => Some(SigningUp),
         (PendingReview, A::Return) => Some(Returned),
         (SigningUp, A::CloseSignups) => Some(Selecting),
-        (SigningUp | Selecting | Confirming | Publicity, A::Fail) => Some(Failed),
+        (Selecting | Confirming | Publicity, A::Fail) => Some(Failed),
         (Selecting | Failed, A::Select) => Some(Confirming),
         (Confirming, A::Confirm) => Some(Publicity),
         (Confirming | Publicity, A::PassOn) => Some(Confirming),
@@ -95,25 +97,6 @@ pub fn next_project_status(current: ProjectStatus, action: ProjectAction) -> Opt
 }
 
 impl ProjectStatus {
-    /// Whether the sign-ups of the current round are still sealed.
-    pub fn signups_sealed(self) -> bool {
-        matches!(
-            self,
-            ProjectStatus::Draft
-                | ProjectStatus::PendingReview
-                | ProjectStatus::Returned
-                | ProjectStatus::SigningUp
-        )
-    }
-
-    /// Shown to everyone (公告): once published, including how it ended.
-    pub fn is_public(self) -> bool {
-        !matches!(
-            self,
-            ProjectStatus::Draft | ProjectStatus::PendingReview | ProjectStatus::Returned
-        )
-    }
-
     pub fn is_final(self) -> bool {
         matches!(self, ProjectStatus::Awarded | ProjectStatus::Cancelled)
     }
@@ -170,6 +153,7 @@ string_enum! {
         Pending => ("pending", "待处理"),
         Upheld => ("upheld", "异议成立"),
         Dismissed => ("dismissed", "异议不成立"),
+        Superseded => ("superseded", "中选结果已变更，异议失效"),
     }
 }
 
@@ -206,6 +190,31 @@ pub fn objections_open(
     now: DateTime<Utc>,
 ) -> bool {
     status == ProjectStatus::Publicity && publicity_ends.is_some_and(|end| before(now, end))
+}
+
+/// The sign-up period lasts at least `min_days` full working days after the
+/// day of publication, and ends on a working day (民法典 第201条: the day of
+/// publication does not count). `None` when the deadline is acceptable.
+pub fn signup_period_error(
+    calendar: &WorkingCalendar,
+    opened: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    min_days: u32,
+) -> Option<FieldError> {
+    let earliest = calendar.deadline_after(opened, min_days);
+    let on_working_day = calendar.is_working_day(WorkingCalendar::local_date(deadline));
+    (deadline < earliest || !on_working_day).then(|| {
+        let shown = crate::web::format_time(earliest.naive_utc());
+        FieldError {
+            field: "signup_deadline".into(),
+            message_zh: format!(
+                "报名期不得少于 {min_days} 个完整工作日（发布当日不计），截止时间须在工作日：最早为 {shown} 以后的工作日。"
+            ),
+            message_en: format!(
+                "The sign-up period must last {min_days} full working days after publication and end on a working day: not before {shown} (China time)."
+            ),
+        }
+    })
 }
 
 /// What the scheduler owes a project at `now`, if anything.
@@ -278,7 +287,6 @@ mod tests {
         (S::PendingReview, A::Approve, S::SigningUp),
         (S::PendingReview, A::Return, S::Returned),
         (S::SigningUp, A::CloseSignups, S::Selecting),
-        (S::SigningUp, A::Fail, S::Failed),
         (S::Selecting, A::Fail, S::Failed),
         (S::Confirming, A::Fail, S::Failed),
         (S::Publicity, A::Fail, S::Failed),
@@ -326,19 +334,6 @@ mod tests {
     }
 
     #[test]
-    fn sign_ups_stay_sealed_until_the_round_closes() {
-        let sealed: Vec<S> = S::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.signups_sealed())
-            .collect();
-        assert_eq!(
-            sealed,
-            [S::Draft, S::PendingReview, S::Returned, S::SigningUp]
-        );
-    }
-
-    #[test]
     fn the_sign_up_machine_allows_exactly_the_listed_moves() {
         use SignupAction as SA;
         use SignupStatus as SS;
@@ -373,7 +368,7 @@ mod tests {
         use ObjectionStatus as O;
         assert_eq!(next_objection_status(O::Pending, true), Some(O::Upheld));
         assert_eq!(next_objection_status(O::Pending, false), Some(O::Dismissed));
-        for decided in [O::Upheld, O::Dismissed] {
+        for decided in [O::Upheld, O::Dismissed, O::Superseded] {
             assert_eq!(next_objection_status(decided, true), None);
             assert_eq!(next_objection_status(decided, false), None);
         }
@@ -451,6 +446,35 @@ mod tests {
             ..timeline(S::Publicity)
         };
         assert_eq!(due(&objected, t0 + Duration::days(1)), None);
+    }
+
+    #[test]
+    fn the_sign_up_period_is_three_full_working_days_ending_on_a_working_day() {
+        // Published Monday 2 March 2026 at 09:00 China time (01:00 UTC).
+        let opened = at(1, 0, 0);
+        let cst = |day: u32, hour: u32| {
+            Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+                .single()
+                .expect("time")
+                - Duration::hours(8)
+        };
+        let calendar = WorkingCalendar::default();
+        let cases = [
+            (cst(5, 9), false), // Thursday 09:00: Tuesday and Wednesday only
+            (cst(6, 0), true),  // Friday 00:00: Tuesday, Wednesday, Thursday
+            (cst(6, 9), true),  // Friday 09:00
+            (cst(7, 9), false), // Saturday
+            (cst(9, 9), true),  // the next Monday
+        ];
+        for (deadline, ok) in cases {
+            assert_eq!(
+                signup_period_error(&calendar, opened, deadline, 3).is_none(),
+                ok,
+                "{deadline}"
+            );
+        }
+        let error = signup_period_error(&calendar, opened, cst(5, 9), 3).expect("too short");
+        assert_eq!(error.field, "signup_deadline");
     }
 
     #[test]

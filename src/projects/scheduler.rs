@@ -98,6 +98,15 @@ pub fn run_once(
     })?;
     let mut report = ScheduleReport::default();
     for id in ids {
+        // A read decides whether the project needs the write lock at all;
+        // `advance` checks again inside its transaction.
+        let owed = db.run_now(|conn| {
+            let loaded = load(conn, id)?;
+            Ok(due(&timeline(conn, &loaded)?, now).is_some())
+        });
+        if !matches!(owed, Ok(true)) {
+            continue;
+        }
         match advance(db, id, now, calendar, rules) {
             Ok(true) => report.moved += 1,
             Ok(false) => {}
@@ -114,15 +123,21 @@ pub fn run_once(
 
 /// A winner whose confirmation deadline is less than a day away is reminded once.
 fn remind(db: &Db, now: DateTime<Utc>) -> AppResult<usize> {
-    db.write_now(|conn| {
-        let soon = (now + Duration::hours(24)).naive_utc();
-        let due: Vec<(i64, Option<i64>)> = project_states::table
+    let soon = (now + Duration::hours(24)).naive_utc();
+    let pending = |conn: &mut crate::db::DbConnection| -> AppResult<Vec<(i64, Option<i64>)>> {
+        Ok(project_states::table
             .filter(project_states::status.eq(ProjectStatus::Confirming.as_str()))
             .filter(project_states::confirmation_reminded_at.is_null())
             .filter(project_states::confirmation_deadline.le(soon))
             .filter(project_states::confirmation_deadline.gt(now.naive_utc()))
             .select((project_states::project_id, project_states::winner_signup_id))
-            .load(conn)?;
+            .load(conn)?)
+    };
+    if db.run_now(pending)?.is_empty() {
+        return Ok(0);
+    }
+    db.write_now(|conn| {
+        let due = pending(conn)?;
         for (project_id, winner) in &due {
             diesel::update(project_states::table.find(project_id))
                 .set(project_states::confirmation_reminded_at.eq(now.naive_utc()))

@@ -154,6 +154,34 @@ fn public_signup(s: &SignupRow) -> serde_json::Value {
     })
 }
 
+/// Whether a standing sign-up's agency still may take part at `now`; if not,
+/// the sign-up is set aside with `why` and the agency is told.
+fn still_eligible(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    loaded: &Loaded,
+    signup: &SignupRow,
+    why: &str,
+) -> AppResult<bool> {
+    let agency = eligibility::agency(conn, signup.agency_id)?;
+    if eligibility::eligible(conn, &loaded.project, &agency, now)? {
+        return Ok(true);
+    }
+    move_signup(conn, now, signup, SignupAction::Disqualify, Some(why))?;
+    messages::send(
+        conn,
+        now,
+        agency.owner_user_id,
+        "报名被取消",
+        &format!(
+            "贵机构对项目“{}”的报名被取消：{why}。",
+            loaded.project.title
+        ),
+        &loaded.link(),
+    )?;
+    Ok(false)
+}
+
 /// The sign-up deadline passed: the sealed sign-ups open. Sign-ups whose agency
 /// no longer qualifies are set aside; too few valid ones fail the round.
 pub fn close_signups(
@@ -174,17 +202,9 @@ pub fn close_signups(
         if signup.status() != SignupStatus::Active {
             continue;
         }
-        let agency = eligibility::agency(conn, signup.agency_id)?;
-        if eligibility::eligible(conn, &loaded.project, &agency, now)? {
+        if still_eligible(conn, now, loaded, &signup, "报名截止时机构已不符合参与条件")?
+        {
             valid += 1;
-        } else {
-            move_signup(
-                conn,
-                now,
-                &signup,
-                SignupAction::Disqualify,
-                Some("报名截止时机构已不符合参与条件"),
-            )?;
         }
     }
     move_status(conn, now, loaded, ProjectAction::CloseSignups)?;
@@ -333,6 +353,12 @@ pub fn run_selection(
             "The project is not waiting for an automatic selection, or it already ran.",
         ));
     }
+    // Between the deadline and the selection time an agency may have been suspended.
+    for signup in round_signups(conn, loaded)? {
+        if signup.status() == SignupStatus::Active {
+            still_eligible(conn, now, loaded, &signup, "选取时机构已不符合参与条件")?;
+        }
+    }
     let pairs = candidates(conn, loaded)?;
     let list: Vec<Candidate> = pairs.iter().map(|(_, c)| c.clone()).collect();
     let secret = secret_of(loaded)?;
@@ -378,6 +404,17 @@ pub fn run_selection(
             "seed": hex::encode(seed),
             "ranking": ranked.iter().map(|r| json!({"signup_id": r.signup_id, "agency_id": r.agency_id, "rank": r.rank, "ticket": r.ticket, "score": r.score})).collect::<Vec<_>>(),
         }),
+    )?;
+    tell_participants(
+        conn,
+        now,
+        loaded,
+        "选取已完成",
+        &format!(
+            "项目“{}”已按{}完成选取，排序与复算数据见项目页面。",
+            loaded.project.title,
+            loaded.project.method().label_zh()
+        ),
     )?;
     let Some(first) = ranked.first() else {
         return fail_round(conn, now, loaded, actor, "没有有效报名");
@@ -575,6 +612,18 @@ pub fn select_manually(
         })?;
     let agency = eligibility::agency(conn, signup.agency_id)?;
     eligibility::require(conn, &loaded.project, agency.id, now)?;
+    // The terms may have been edited after a failed round: the quote must fit them still.
+    let quoted = candidate(&signup, &loaded.project);
+    if let Err((_, zh, en)) = selection::check_quote(
+        &loaded.project.price_terms(),
+        quoted.quote_fen,
+        quoted.quote_rate_bp,
+    ) {
+        return Err(AppError::Conflict {
+            zh: format!("该报名的报价不符合项目现行条件：{zh}"),
+            en,
+        });
+    }
     if loaded.state.selected_at.is_none() {
         set_state_time(conn, loaded.id(), "selected_at", Some(now.naive_utc()))?;
     }
@@ -771,15 +820,24 @@ fn pass_on(
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
 ) -> AppResult<()> {
+    let mut ranked: Vec<SignupRow> = round_signups(conn, loaded)?
+        .into_iter()
+        .filter(|s| s.status() == SignupStatus::Active && s.rank.is_some())
+        .collect();
+    ranked.sort_by_key(|s| s.rank);
+    // The next in the ranking that still qualifies; the others are set aside.
+    let mut next = None;
+    for candidate in ranked {
+        if still_eligible(conn, now, loaded, &candidate, "顺延时机构已不符合参与条件")?
+        {
+            next = Some(candidate);
+            break;
+        }
+    }
     let rest: Vec<SignupRow> = round_signups(conn, loaded)?
         .into_iter()
         .filter(|s| s.status() == SignupStatus::Active)
         .collect();
-    let next = rest
-        .iter()
-        .filter(|s| s.rank.is_some())
-        .min_by_key(|s| s.rank)
-        .cloned();
     match next {
         Some(next) if loaded.project.automatic() => select_signup(
             conn,
@@ -896,6 +954,18 @@ pub fn redo_selection(
         Some("异议成立，取消中选资格"),
     )?;
     set_state_time(conn, loaded.id(), "publicity_ends_at", None)?;
+    let owner = owner_of(conn, signup.agency_id)?;
+    messages::send(
+        conn,
+        now,
+        owner,
+        "中选资格被取消",
+        &format!(
+            "针对项目“{}”的异议成立，贵机构的中选资格被取消。",
+            loaded.project.title
+        ),
+        &loaded.link(),
+    )?;
     pass_on(conn, now, loaded, actor, calendar, rules)
 }
 

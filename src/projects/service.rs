@@ -49,6 +49,17 @@ impl Loaded {
         self.project.number.clone().unwrap_or_default()
     }
 
+    /// Public once it was ever published: a draft cancelled before review stays private.
+    pub fn is_public(&self) -> bool {
+        self.state.published_at.is_some()
+    }
+
+    /// Whether the current round's sign-ups are open to read: only once its
+    /// sign-up period closed. A round cancelled before that stays sealed for good.
+    pub fn unsealed(&self) -> bool {
+        self.state.signups_closed_at.is_some()
+    }
+
     pub fn link(&self) -> String {
         format!("/projects/{}", self.project.id)
     }
@@ -226,6 +237,18 @@ fn check(
         .filter(|_| active_item)
         .map(|id| requirements.get(&id).cloned().unwrap_or_default());
     let divisions = catalog::division_names(conn)?;
+    // The cap comes before any query, whose parameters it bounds.
+    if input
+        .avoid
+        .as_ref()
+        .is_some_and(|list| list.len() > input::MAX_AVOIDED)
+    {
+        return Err(AppError::invalid(
+            "avoid",
+            "回避机构不得超过 50 家。",
+            "At most 50 agencies may be avoided.",
+        ));
+    }
     let mut agency_ids: Vec<i64> = input.avoid.iter().flatten().map(|a| a.agency_id).collect();
     agency_ids.extend(input.direct_agency_id);
     let existing: Vec<i64> = agencies::table
@@ -431,13 +454,15 @@ pub async fn create(
     input: ProjectInput,
 ) -> AppResult<ProjectView> {
     user.require(&[Role::Applicant])?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let (user_id, actor) = (user.user.id, actor(user));
     let viewer = user.clone();
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let id = create_in(conn, now, &rules, user_id, &actor, &input)?;
             let loaded = load(conn, id)?;
             present::project_view(conn, &loaded, Some(&viewer), now)
@@ -448,7 +473,7 @@ pub async fn create(
 fn owned(loaded: &Loaded, user: &CurrentUser) -> AppResult<()> {
     if loaded.project.applicant_user_id == user.user.id {
         Ok(())
-    } else if loaded.status().is_public() || user.role() == Role::Admin {
+    } else if loaded.is_public() || user.role() == Role::Admin {
         Err(AppError::Forbidden)
     } else {
         Err(AppError::NotFound)
@@ -462,13 +487,15 @@ pub async fn update(
     id: i64,
     patch: ProjectInput,
 ) -> AppResult<ProjectView> {
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let actor = actor(user);
     let viewer = user.clone();
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = load(conn, id)?;
             owned(&loaded, &viewer)?;
             move_status(conn, now, &mut loaded, ProjectAction::Edit)?;
@@ -536,22 +563,6 @@ pub async fn input_errors(
         .await
 }
 
-/// The sign-up period must last the configured number of working days:
-/// the deadline falls on or after the n-th working day after publication.
-pub fn signup_period_error(
-    calendar: &WorkingCalendar,
-    opened: DateTime<Utc>,
-    deadline: DateTime<Utc>,
-    min_days: u32,
-) -> Option<FieldError> {
-    let earliest = calendar.add_working_days(WorkingCalendar::local_date(opened), min_days);
-    (WorkingCalendar::local_date(deadline) < earliest || deadline <= opened).then(|| FieldError {
-        field: "signup_deadline".into(),
-        message_zh: format!("报名期不得少于 {min_days} 个工作日：报名截止时间最早为 {earliest} 当天。"),
-        message_en: format!("The sign-up period must last at least {min_days} working days: the deadline may be on {earliest} at the earliest."),
-    })
-}
-
 /// Opens a round: the draw's secret is drawn and its hash published; the
 /// sign-up period starts, or — for 直接选取 of a named agency — the agency
 /// is selected at once and asked to confirm.
@@ -564,7 +575,7 @@ fn open_round(
     calendar: &WorkingCalendar,
 ) -> AppResult<()> {
     if loaded.project.has_signup_phase() {
-        if let Some(error) = signup_period_error(
+        if let Some(error) = super::rules::signup_period_error(
             calendar,
             now,
             loaded.project.signup_deadline.and_utc(),
@@ -643,7 +654,7 @@ pub fn submit_in(
     let terms = as_input(conn, &loaded.project)?;
     check(conn, &terms, rules)?;
     if loaded.project.has_signup_phase() {
-        if let Some(error) = signup_period_error(
+        if let Some(error) = super::rules::signup_period_error(
             calendar,
             now,
             loaded.project.signup_deadline.and_utc(),
@@ -691,7 +702,8 @@ pub fn submit_in(
 /// Submits a project for publication: to review when the centre reviews
 /// projects, otherwise published at once.
 pub async fn submit(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<ProjectView> {
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = actor(user);
@@ -699,6 +711,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = load(conn, id)?;
             owned(&loaded, &viewer)?;
             submit_in(conn, now, &rules, &calendar, &mut loaded, &actor)?;
@@ -733,7 +746,8 @@ pub async fn review(
     request: ReviewRequest,
 ) -> AppResult<ProjectView> {
     user.require(&[Role::Admin])?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = actor(user);
@@ -749,6 +763,7 @@ pub async fn review(
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = load(conn, id)?;
             match request.decision.as_str() {
                 "approve" => {
@@ -820,7 +835,8 @@ pub async fn cancel(
     id: i64,
     request: CancelRequest,
 ) -> AppResult<ProjectView> {
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let actor = actor(user);
     let viewer = user.clone();
     let Some(reason) = crate::agencies::rules::reason_given(request.reason.as_deref()) else {
@@ -840,6 +856,7 @@ pub async fn cancel(
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let mut loaded = load(conn, id)?;
             owned(&loaded, &viewer)?;
             selecting::cancel_project(conn, now, &mut loaded, &actor, &reason)?;
@@ -866,7 +883,7 @@ pub async fn find(state: &AppState, user: Option<CurrentUser>, id: i64) -> AppRe
 }
 
 pub fn visible(loaded: &Loaded, user: Option<&CurrentUser>) -> bool {
-    loaded.status().is_public()
+    loaded.is_public()
         || user.is_some_and(|u| {
             u.role() == Role::Admin || u.user.id == loaded.project.applicant_user_id
         })
@@ -927,13 +944,7 @@ pub fn list(
         if mine {
             query = query.filter(projects::applicant_user_id.eq(user.map_or(-1, |u| u.user.id)));
         } else if !admin {
-            let hidden = [
-                ProjectStatus::Draft,
-                ProjectStatus::PendingReview,
-                ProjectStatus::Returned,
-            ]
-            .map(|s| s.as_str());
-            query = query.filter(project_states::status.ne_all(hidden));
+            query = query.filter(project_states::published_at.is_not_null());
         }
         if let Some(status) = status {
             query = query.filter(project_states::status.eq(status.as_str()));

@@ -108,14 +108,19 @@ fn replay(
     Ok(Some((status, view)))
 }
 
-pub fn check_key(key: Option<&str>) -> AppResult<Option<String>> {
-    match key.map(str::trim) {
-        None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 200 && k.is_ascii() => Ok(Some(k.to_owned())),
-        Some(_) => Err(AppError::invalid(
+/// An `Idempotency-Key` header: 1 to 200 visible ASCII characters.
+pub fn check_key(header: Option<&[u8]>) -> AppResult<Option<String>> {
+    let Some(bytes) = header else {
+        return Ok(None);
+    };
+    let visible =
+        (1..=200).contains(&bytes.len()) && bytes.iter().all(|b| (b'!'..=b'~').contains(b));
+    match std::str::from_utf8(bytes) {
+        Ok(key) if visible => Ok(Some(key.to_owned())),
+        _ => Err(AppError::invalid(
             "Idempotency-Key",
-            "幂等键应为 1–200 个 ASCII 字符。",
-            "Idempotency-Key must be 1 to 200 ASCII characters.",
+            "幂等键应为 1–200 个可见 ASCII 字符（不含空格）。",
+            "Idempotency-Key must be 1 to 200 visible ASCII characters, without spaces.",
         )),
     }
 }
@@ -179,7 +184,7 @@ pub fn sign_up_in(
     input: &SignupInput,
 ) -> AppResult<(StatusCode, SignupRow)> {
     let loaded = load(conn, project_id)?;
-    if !loaded.status().is_public() {
+    if !loaded.is_public() {
         return Err(AppError::NotFound);
     }
     if !signups_open(loaded.status(), loaded.project.signup_deadline, now) {
@@ -299,12 +304,14 @@ pub async fn sign_up(
     key: Option<String>,
 ) -> AppResult<(StatusCode, SignupView)> {
     user.require(&[Role::Agency])?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let user = user.clone();
     let hash = request_hash(project_id, &input);
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             if let Some(key) = &key {
                 if let Some(answer) = replay(conn, user.user.id, key, &hash)? {
                     return Ok(answer);
@@ -333,13 +340,15 @@ pub async fn sign_up(
 /// Withdraws the caller's sign-up before the deadline.
 pub async fn withdraw(state: &AppState, user: &CurrentUser, project_id: i64) -> AppResult<()> {
     user.require(&[Role::Agency])?;
-    let now = state.now();
+    // Read inside the write, after the lock: the clock that decides is the one of the write.
+    let clock = state.clock.clone();
     let user = user.clone();
     state
         .db
         .write(move |conn| {
+            let now = clock.now();
             let loaded = load(conn, project_id)?;
-            if !loaded.status().is_public() {
+            if !loaded.is_public() {
                 return Err(AppError::NotFound);
             }
             if !signups_open(loaded.status(), loaded.project.signup_deadline, now) {

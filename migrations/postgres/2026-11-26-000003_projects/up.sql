@@ -43,7 +43,8 @@ CREATE INDEX projects_applicant ON projects(applicant_user_id);
 -- the applicant publishes.
 CREATE TABLE project_states (
     project_id BIGINT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
-    status TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'pending_review', 'returned', 'signing_up', 'selecting',
+        'confirming', 'publicity', 'awarded', 'failed', 'cancelled')),
     status_reason TEXT,
     round INTEGER NOT NULL,
     failed_rounds INTEGER NOT NULL,
@@ -111,8 +112,10 @@ CREATE TABLE objections (
     round INTEGER NOT NULL,
     filed_by BIGINT NOT NULL REFERENCES users(id),
     agency_id BIGINT REFERENCES agencies(id),
+    -- The selection it contests: the winning sign-up when it was filed.
+    signup_id BIGINT REFERENCES signups(id),
     reason TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'upheld', 'dismissed')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'upheld', 'dismissed', 'superseded')),
     outcome TEXT CHECK (outcome IN ('redo', 'cancel')),
     answer TEXT,
     decided_by BIGINT REFERENCES users(id),
