@@ -6,7 +6,7 @@ use super::present;
 use super::selection::{self, Candidate, Method, PriceTerms, Weights};
 use super::service;
 use super::views::DrawView;
-use crate::db::schema::projects;
+use crate::db::schema::{audit_events, projects};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
@@ -121,6 +121,65 @@ pub fn check(view: &DrawView) -> DrawCheck {
     DrawCheck { lines, problems }
 }
 
+/// The audit trail kept the draw as it happened (`project.selected`, in the
+/// hash chain): the published data must still say the same.
+fn compare_with_the_record(
+    conn: &mut DbConnection,
+    view: &DrawView,
+    result: &mut DrawCheck,
+) -> AppResult<()> {
+    let details: Vec<String> = audit_events::table
+        .filter(audit_events::entity_type.eq("project"))
+        .filter(audit_events::entity_id.eq(view.project_id.to_string()))
+        .filter(audit_events::action.eq("project.selected"))
+        .order(audit_events::seq.desc())
+        .select(audit_events::detail)
+        .load(conn)?;
+    let recorded = details
+        .iter()
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .find(|d| d["round"].as_i64() == Some(i64::from(view.round)));
+    let Some(recorded) = recorded else {
+        result
+            .problems
+            .push("审计记录中没有本轮的选取事件 (no project.selected event for this round)".into());
+        return Ok(());
+    };
+    if recorded["secret"].as_str() != Some(view.secret.as_str()) {
+        result
+            .problems
+            .push("公布的秘密值与选取时记录的不同 (secret differs from the audit record)".into());
+    }
+    if recorded["seed"].as_str() != Some(view.seed.as_str()) {
+        result.problems.push(
+            "种子与选取时记录的不同：报名随机值在选取后被改动 (seed differs from the audit record)"
+                .into(),
+        );
+    }
+    let ranking = recorded["ranking"].as_array().cloned().unwrap_or_default();
+    for entry in &view.entries {
+        let at_the_time = ranking
+            .iter()
+            .find(|r| r["signup_id"].as_i64() == Some(entry.signup_id));
+        let same = at_the_time.is_some_and(|r| {
+            r["rank"].as_i64() == Some(i64::from(entry.rank))
+                && r["ticket"].as_str() == Some(entry.ticket.as_str())
+        });
+        if !same {
+            result.problems.push(format!(
+                "报名 {} 的名次或抽签值与选取时记录的不同 (ranking differs from the audit record)",
+                entry.signup_id
+            ));
+        }
+    }
+    if result.problems.is_empty() {
+        result
+            .lines
+            .push("与审计链中选取时的记录一致 (matches the audit record)".into());
+    }
+    Ok(())
+}
+
 /// Finds a project by its id or its number, and checks its draw.
 pub fn verify(conn: &mut DbConnection, key: &str) -> AppResult<DrawCheck> {
     let key = key.trim();
@@ -136,6 +195,7 @@ pub fn verify(conn: &mut DbConnection, key: &str) -> AppResult<DrawCheck> {
     let loaded = service::load(conn, id)?;
     let view = present::draw_view(conn, &loaded)?;
     let mut result = check(&view);
+    compare_with_the_record(conn, &view, &mut result)?;
     result.lines.insert(
         0,
         format!(
