@@ -44,7 +44,7 @@ fn owner_of(conn: &mut DbConnection, agency_id: i64) -> QueryResult<i64> {
         .first(conn)
 }
 
-fn move_signup(
+pub(super) fn move_signup(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     signup: &SignupRow,

@@ -358,12 +358,7 @@ pub async fn withdraw(state: &AppState, user: &CurrentUser, project_id: i64) -> 
             let signup = mine(conn, &loaded, agency.id)?
                 .filter(|s| s.status() == SignupStatus::Active)
                 .ok_or(AppError::NotFound)?;
-            diesel::update(signups::table.find(signup.id))
-                .set((
-                    signups::status.eq(SignupStatus::Withdrawn.as_str()),
-                    signups::updated_at.eq(now.naive_utc()),
-                ))
-                .execute(conn)?;
+            super::selecting::move_signup(conn, now, &signup, SignupAction::Withdraw, None)?;
             let signup = mine(conn, &loaded, agency.id)?.ok_or(AppError::NotFound)?;
             record_sealed(conn, now, "signup.withdrawn", &loaded, &signup)?;
             Ok(())
