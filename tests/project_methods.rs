@@ -957,3 +957,39 @@ async fn an_objection_to_a_result_that_changed_lapses() {
     assert_eq!(statuses, ["upheld", "superseded"]);
     assert_eq!(project["status"], "confirming");
 }
+
+#[tokio::test]
+async fn a_patch_with_null_removes_the_named_agency_and_absent_keeps_it() {
+    let m = market(1).await;
+    let mut form = project_form(m.item, m.app.deadline());
+    form["method"] = json!("direct");
+    form["fiscal_share_percent"] = json!(0);
+    form["direct_agency_id"] = json!(m.agencies[0].1);
+    form["direct_reason"] = json!("社会资金项目，业主自主选择");
+    let created = m.applicant.post_json("/api/v1/projects", form).await;
+    let id = created.json::<Value>().await.unwrap()["project"]["id"]
+        .as_i64()
+        .unwrap();
+    let kept = m
+        .applicant
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            json!({ "title": "改名后的地形图测绘项目" }),
+        )
+        .await;
+    assert_eq!(
+        kept.json::<Value>().await.unwrap()["project"]["direct_agency"]["id"],
+        m.agencies[0].1
+    );
+    let removed = m
+        .applicant
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            json!({ "direct_agency_id": null, "signup_deadline": m.app.deadline().to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::OK);
+    let project = removed.json::<Value>().await.unwrap()["project"].clone();
+    assert!(project["direct_agency"].is_null(), "now it takes sign-ups");
+    assert_eq!(at(&project["signup_deadline"]), m.app.deadline());
+}

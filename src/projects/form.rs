@@ -304,11 +304,12 @@ impl ProjectForm {
             complaint_phone: text(&self.complaint_phone),
             signup_deadline,
             selection_at,
-            direct_agency_id: r.id(
+            // The form always sends the whole project: empty removes the agency.
+            direct_agency_id: Some(r.id(
                 &self.direct_agency_id,
                 "direct_agency_id",
                 "请填写直接选取机构的编号（数字）。",
-            ),
+            )),
             direct_reason: chosen(&self.direct_reason),
         };
         (input, r.errors)

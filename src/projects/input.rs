@@ -75,9 +75,17 @@ pub struct ProjectInput {
     pub signup_deadline: Option<DateTime<Utc>>,
     /// Defaults to the sign-up deadline.
     pub selection_at: Option<DateTime<Utc>>,
-    /// 直接选取 of a named agency, without a sign-up phase.
-    pub direct_agency_id: Option<i64>,
+    /// 直接选取 of a named agency, without a sign-up phase. In a PATCH,
+    /// `null` removes the agency (sign-ups are then taken) and absent keeps it.
+    #[serde(default, deserialize_with = "explicit")]
+    #[schema(value_type = Option<i64>)]
+    pub direct_agency_id: Option<Option<i64>>,
     pub direct_reason: Option<String>,
+}
+
+/// Tells `null` (Some(None)) from an absent field (None, by `default`).
+fn explicit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
 }
 
 impl ProjectInput {
@@ -540,7 +548,7 @@ pub fn validate(input: &ProjectInput, ctx: &CheckContext) -> Result<ValidProject
     let complaint_phone = phone(e, "complaint_phone", "投诉电话", &input.complaint_phone);
 
     let direct_agency_id = match method {
-        Some(Method::Direct) => input.direct_agency_id,
+        Some(Method::Direct) => input.direct_agency_id.flatten(),
         _ => None,
     };
     let direct_reason = match direct_agency_id {
@@ -1116,7 +1124,7 @@ mod tests {
     fn direct_selection_is_limited_for_fiscal_funds() {
         let mut input = random_draw();
         input.method = Some("direct".into());
-        input.direct_agency_id = Some(5);
+        input.direct_agency_id = Some(Some(5));
         input.direct_reason = Some("应急抢险项目，时间紧迫".into());
         input.amount_fen = Some(20_000_000);
         assert_eq!(fields(check(&input, &catalogue())), ["method"]);

@@ -211,7 +211,7 @@ fn as_input(conn: &mut DbConnection, p: &ProjectRow) -> QueryResult<ProjectInput
         complaint_phone: Some(p.complaint_phone.clone()),
         signup_deadline: (!direct).then(|| p.signup_deadline.and_utc()),
         selection_at: (!direct).then(|| p.selection_at.and_utc()),
-        direct_agency_id: p.direct_agency_id,
+        direct_agency_id: Some(p.direct_agency_id),
         direct_reason: p.direct_reason.clone(),
     })
 }
@@ -250,7 +250,7 @@ fn check(
         ));
     }
     let mut agency_ids: Vec<i64> = input.avoid.iter().flatten().map(|a| a.agency_id).collect();
-    agency_ids.extend(input.direct_agency_id);
+    agency_ids.extend(input.direct_agency_id.flatten());
     let existing: Vec<i64> = agencies::table
         .filter(agencies::id.eq_any(&agency_ids))
         .select(agencies::id)
