@@ -35,14 +35,16 @@ pub(crate) struct Fields {
     /// "offering:12": the term a change deletes by.
     pub key: Field,
     pub id: Field,
-    // Analyzed text, searched by the user's words.
+    // Analyzed and stored text, shown with the matched words marked.
     pub title: Field,
-    pub item: Field,
-    pub category: Field,
     pub agency: Field,
     pub description: Field,
-    pub qualifications: Field,
-    pub scope: Field,
+    /// Every searched text (title, service item and its abbreviations,
+    /// category, agency name, description, qualifications, business scope)
+    /// in one field, each repeated by its weight ([`Weights`]): what the
+    /// user's words match and score, one posting list per word rather than
+    /// one per word and field.
+    pub words: Field,
     /// Certificate numbers, credit codes, item codes: whole and lowercased.
     pub codes: Field,
     // Exact values for filters.
@@ -84,12 +86,9 @@ pub(crate) fn build() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING),
         id: builder.add_i64_field("id", INDEXED | STORED | FAST),
         title: builder.add_text_field("title", text(true)),
-        item: builder.add_text_field("item", text(false)),
-        category: builder.add_text_field("category", text(false)),
         agency: builder.add_text_field("agency", text(true)),
         description: builder.add_text_field("description", text(true)),
-        qualifications: builder.add_text_field("qualifications", text(false)),
-        scope: builder.add_text_field("scope", text(false)),
+        words: builder.add_text_field("words", text(false)),
         codes: builder.add_text_field("codes", code),
         category_exact: builder.add_text_field("category_exact", STRING),
         levels: builder.add_text_field("levels", STRING),
@@ -106,6 +105,19 @@ pub(crate) fn build() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
+/// How much a word found in each part of a document counts: that text goes
+/// into `words` this many times, so its term frequency (and the field
+/// length) carries the weight through BM25.
+struct Weights;
+
+impl Weights {
+    const TITLE: usize = 3;
+    const ITEM: usize = 2;
+    const AGENCY_OF_OFFERING: usize = 2;
+    const AGENCY_NAME: usize = 3;
+    const OTHER: usize = 1;
+}
+
 /// The delete-by term of a document.
 pub(crate) fn key(kind: &str, id: i64) -> String {
     format!("{kind}:{id}")
@@ -118,14 +130,17 @@ impl Fields {
         doc.add_text(self.key, key(OFFERING, offering.id));
         doc.add_i64(self.id, offering.id);
         doc.add_text(self.title, &offering.title);
-        doc.add_text(self.item, &offering.service_item_name);
+        self.add_words(&mut doc, &offering.title, Weights::TITLE);
+        self.add_words(&mut doc, &offering.service_item_name, Weights::ITEM);
         for abbreviation in &offering.service_item_abbreviations {
-            doc.add_text(self.item, abbreviation);
+            self.add_words(&mut doc, abbreviation, Weights::ITEM);
         }
-        doc.add_text(self.category, &offering.category);
+        self.add_words(&mut doc, &offering.category, Weights::OTHER);
         doc.add_text(self.category_exact, offering.category.trim());
         doc.add_text(self.agency, &offering.agency_name);
+        self.add_words(&mut doc, &offering.agency_name, Weights::AGENCY_OF_OFFERING);
         doc.add_text(self.description, &offering.description);
+        self.add_words(&mut doc, &offering.description, Weights::OTHER);
         self.add_codes(&mut doc, &offering.service_item_code);
         self.add_qualifications(&mut doc, &offering.qualifications);
         self.add_regions(&mut doc, &offering.regions);
@@ -150,7 +165,8 @@ impl Fields {
         doc.add_text(self.key, key(AGENCY, agency.id));
         doc.add_i64(self.id, agency.id);
         doc.add_text(self.agency, &agency.name);
-        doc.add_text(self.scope, &agency.business_scope);
+        self.add_words(&mut doc, &agency.name, Weights::AGENCY_NAME);
+        self.add_words(&mut doc, &agency.business_scope, Weights::OTHER);
         self.add_codes(&mut doc, &agency.uscc);
         self.add_qualifications(&mut doc, &agency.qualifications);
         let mut regions = agency.regions.clone();
@@ -167,11 +183,18 @@ impl Fields {
                 level.as_deref().unwrap_or(""),
                 number.as_str(),
             ];
-            doc.add_text(self.qualifications, text.join(" "));
+            let text = text.join(" ");
+            self.add_words(doc, &text, Weights::OTHER);
             if let Some(level) = level {
                 doc.add_text(self.levels, level.trim());
             }
             self.add_codes(doc, number);
+        }
+    }
+
+    fn add_words(&self, doc: &mut TantivyDocument, text: &str, weight: usize) {
+        for _ in 0..weight {
+            doc.add_text(self.words, text);
         }
     }
 

@@ -47,14 +47,8 @@ impl SearchIndex {
         if let Some(at) = q.live_at {
             filters.live_at(at);
         }
-        let searched: [Weighted; 6] = [
-            (f.title, 3.0),
-            (f.item, 2.0),
-            (f.agency, 2.0),
-            (f.category, 1.0),
-            (f.description, 1.0),
-            (f.qualifications, 1.0),
-        ];
+        let searched: [Weighted; 1] = [(f.words, 1.0)];
+        let shown: [Weighted; 2] = [(f.title, 1.0), (f.description, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
         let region_facets = RegionFacets::of(&searcher)?;
@@ -74,7 +68,7 @@ impl SearchIndex {
             found = run(Words::Any)?;
         }
         let (ranked, total, region_counts, item_counts) = found;
-        let marked = text.highlighted(&searched);
+        let marked = text.highlighted(&shown);
         let mut titles = Highlighter::whole(&searcher, &*marked, f.title)?;
         let mut passages = Highlighter::passage(&searcher, &*marked, f.description)?;
         let mut hits = Vec::new();
@@ -105,7 +99,7 @@ impl SearchIndex {
         if let Some(region) = chosen(&q.region) {
             filters.region(region);
         }
-        let searched: [Weighted; 3] = [(f.agency, 3.0), (f.scope, 1.0), (f.qualifications, 1.0)];
+        let searched: [Weighted; 1] = [(f.words, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
         let run = |words: Words| -> Result<_, SearchError> {
@@ -118,7 +112,8 @@ impl SearchIndex {
             found = run(Words::Any)?;
         }
         let (ranked, total) = found;
-        let mut names = Highlighter::whole(&searcher, &*text.highlighted(&searched), f.agency)?;
+        let shown: [Weighted; 1] = [(f.agency, 1.0)];
+        let mut names = Highlighter::whole(&searcher, &*text.highlighted(&shown), f.agency)?;
         let mut hits = Vec::new();
         for ((_, score, _), address) in ranked.unwrap_or_default() {
             let doc: TantivyDocument = searcher.doc(address)?;

@@ -39,6 +39,10 @@ struct Args {
     /// Documents per commit, for both indexes.
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
+    /// Time our queries on the index a previous run left in `work-dir`,
+    /// without reading the database or building anything (for profiling).
+    #[arg(long)]
+    reuse: bool,
 }
 
 fn dir_size(path: &Path) -> u64 {
@@ -155,7 +159,12 @@ fn ours(
         "ours: {} documents in {index_seconds:.1} s, {size} bytes",
         index.num_offerings()
     );
-    let timed = time_queries(queries, args.rounds, |q| {
+    let timed = time_ours(&index, queries, args.rounds)?;
+    Ok(engine_json(index_seconds, size, timed, None))
+}
+
+fn time_ours(index: &SearchIndex, queries: &[String], rounds: usize) -> anyhow::Result<Timed> {
+    let timed = time_queries(queries, rounds, |q| {
         let found = index
             .search_offerings(&OfferingQuery {
                 text: q.to_owned(),
@@ -168,7 +177,34 @@ fn ours(
             found.total as u64,
         ))
     })?;
-    Ok(engine_json(index_seconds, size, timed, None))
+    let mut sorted = timed.micros.clone();
+    sorted.sort_by(f64::total_cmp);
+    let at = |p: f64| sorted[((sorted.len() - 1) as f64 * p).round() as usize] / 1000.0;
+    eprintln!(
+        "ours: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        at(0.5),
+        at(0.95),
+        at(0.99),
+        at(1.0)
+    );
+    let mut slowest: Vec<(f64, &str)> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let worst = timed
+                .micros
+                .iter()
+                .skip(i)
+                .step_by(queries.len())
+                .fold(0.0, |a: f64, b| a.max(*b));
+            (worst, q.as_str())
+        })
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (micros, q) in slowest.iter().take(8) {
+        eprintln!("  {:8.2} ms  {q}", micros / 1000.0);
+    }
+    Ok(timed)
 }
 
 fn engine_json(
@@ -305,6 +341,13 @@ fn main() -> anyhow::Result<()> {
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect();
+    if args.reuse {
+        let index =
+            SearchIndex::open_or_create(&args.work_dir.join("ours")).map_err(|e| anyhow!("{e}"))?;
+        eprintln!("ours: {} documents (reused)", index.num_offerings());
+        time_ours(&index, &queries, args.rounds)?;
+        return Ok(());
+    }
     if args.work_dir.exists() {
         std::fs::remove_dir_all(&args.work_dir)?;
     }
