@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contracts;
 pub mod db;
 pub mod demo;
 pub mod error;

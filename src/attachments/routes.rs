@@ -116,7 +116,7 @@ pub async fn upload(
     ))
 }
 
-/// Download an attachment: its uploader and administrators only.
+/// Download an attachment: its uploader and administrators; a signed contract also its other party.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
     params(("id" = i64, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, as an attachment"), (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -136,9 +136,17 @@ pub async fn download(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    // Someone else's file is "not found", so ids reveal nothing.
+    // Someone else's file is "not found", so ids reveal nothing — except a
+    // signed contract, which both its parties read.
     if row.uploaded_by != user.user.id && user.role() != Role::Admin {
-        return Err(AppError::NotFound);
+        let reader = user.clone();
+        let party = state
+            .db
+            .run(move |conn| crate::contracts::service::party_to_contract_file(conn, id, &reader))
+            .await?;
+        if !party {
+            return Err(AppError::NotFound);
+        }
     }
     let data_dir = state.settings.data_dir.clone();
     let hash = row.sha256.clone();

@@ -407,6 +407,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        signup_id -> BigInt,
+        agency_id -> BigInt,
+        recorded_by_party -> Text,
+        recorded_by -> BigInt,
+        amount_fen -> BigInt,
+        start_date -> Date,
+        end_date -> Date,
+        key_terms -> Text,
+        file_attachment_id -> BigInt,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_amendments (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        kind -> Text,
+        new_end_date -> Nullable<Date>,
+        new_amount_fen -> Nullable<BigInt>,
+        reason -> Text,
+        proposed_by_party -> Text,
+        proposed_by -> BigInt,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
@@ -431,6 +470,8 @@ diesel::joinable!(signups -> projects (project_id));
 diesel::joinable!(signups -> agencies (agency_id));
 diesel::joinable!(objections -> projects (project_id));
 diesel::joinable!(objection_attachments -> objections (objection_id));
+diesel::joinable!(contracts -> projects (project_id));
+diesel::joinable!(contract_amendments -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -457,4 +498,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     objections,
     objection_attachments,
     idempotency_keys,
+    contracts,
+    contract_amendments,
 );

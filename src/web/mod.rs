@@ -152,6 +152,26 @@ pub fn router(state: AppState) -> Router {
             post(crate::projects::routes::object),
         )
         .route(
+            "/api/v1/projects/{id}/contract",
+            post(crate::contracts::routes::record),
+        )
+        .route(
+            "/api/v1/contracts/{id}",
+            get(crate::contracts::routes::show),
+        )
+        .route(
+            "/api/v1/contracts/{id}/confirmation",
+            post(crate::contracts::routes::confirm),
+        )
+        .route(
+            "/api/v1/contracts/{id}/amendments",
+            post(crate::contracts::routes::amend),
+        )
+        .route(
+            "/api/v1/contracts/{id}/amendments/{amendment}/confirmation",
+            post(crate::contracts::routes::decide_amendment),
+        )
+        .route(
             "/api/v1/objections/{id}/decision",
             post(crate::projects::routes::decide),
         )

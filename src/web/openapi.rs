@@ -55,6 +55,11 @@ use utoipa::OpenApi;
         crate::projects::routes::object,
         crate::projects::routes::decide,
         crate::projects::routes::cancel,
+        crate::contracts::routes::record,
+        crate::contracts::routes::show,
+        crate::contracts::routes::confirm,
+        crate::contracts::routes::amend,
+        crate::contracts::routes::decide_amendment,
     ),
     components(schemas(
         Problem,
@@ -76,6 +81,7 @@ use utoipa::OpenApi;
         (name = "messages", description = "In-site messages"),
         (name = "search", description = "Full-text search of offerings and agencies"),
         (name = "projects", description = "Projects, sealed sign-ups, selection, publicity and objections"),
+        (name = "contracts", description = "Contracts of awarded projects and their amendments"),
     )
 )]
 pub struct ApiDoc;

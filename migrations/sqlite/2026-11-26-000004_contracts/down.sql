@@ -1,0 +1,2 @@
+DROP TABLE contract_amendments;
+DROP TABLE contracts;

@@ -1,0 +1,40 @@
+-- Contracts (合同) of awarded projects and their amendments (延期, amount
+-- changes), each recorded by one party and confirmed by the other. Times UTC.
+
+CREATE TABLE contracts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id BIGINT NOT NULL UNIQUE REFERENCES projects(id),
+    signup_id BIGINT NOT NULL REFERENCES signups(id),
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    -- Who recorded the current version: 'applicant' or 'agency'.
+    recorded_by_party TEXT NOT NULL CHECK (recorded_by_party IN ('applicant', 'agency')),
+    recorded_by BIGINT NOT NULL REFERENCES users(id),
+    amount_fen BIGINT NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    key_terms TEXT NOT NULL,
+    file_attachment_id BIGINT NOT NULL REFERENCES attachments(id),
+    status TEXT NOT NULL CHECK (status IN ('recorded', 'confirmed', 'returned')),
+    status_reason TEXT,
+    recorded_at TIMESTAMP NOT NULL,
+    confirmed_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX contracts_agency ON contracts(agency_id);
+
+CREATE TABLE contract_amendments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    contract_id BIGINT NOT NULL REFERENCES contracts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('extension', 'amount')),
+    new_end_date DATE,
+    new_amount_fen BIGINT,
+    reason TEXT NOT NULL,
+    proposed_by_party TEXT NOT NULL CHECK (proposed_by_party IN ('applicant', 'agency')),
+    proposed_by BIGINT NOT NULL REFERENCES users(id),
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'returned')),
+    status_reason TEXT,
+    decided_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX contract_amendments_contract ON contract_amendments(contract_id);

@@ -1,0 +1,8 @@
+//! Contracts (合同) of awarded projects: recorded by one party, confirmed or
+//! returned by the other, changed only by amendments the other party confirms.
+
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod service;
+pub mod views;

@@ -1,0 +1,84 @@
+//! The contracts API.
+
+use super::service::{self, AmendmentInput, ContractInput, DecisionInput};
+use super::views::{AmendmentEnvelope, ContractEnvelope};
+use crate::app::AppState;
+use crate::error::{AppResult, Problem};
+use crate::web::auth::CurrentUser;
+use crate::web::extract::{ApiJson, ApiPath};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Record the contract of an awarded project (either party), or record it again after it was returned.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/contract", tag = "contracts", request_body = ContractInput,
+    params(("id" = i64, Path, description = "Project id")),
+    responses((status = 201, body = ContractEnvelope), (status = 200, body = ContractEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ContractInput>,
+) -> AppResult<(StatusCode, Json<ContractEnvelope>)> {
+    let (created, contract) = service::record_contract(&state, &user, id, input).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(ContractEnvelope { contract })))
+}
+
+/// One contract: its two parties and administrators.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts", params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 200, body = ContractEnvelope), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<ContractEnvelope>> {
+    let contract = service::find(&state, &user, id).await?;
+    Ok(Json(ContractEnvelope { contract }))
+}
+
+/// The other party confirms the contract (`accept: true`) or returns it with a reason.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/confirmation", tag = "contracts", request_body = DecisionInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 200, body = ContractEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> AppResult<Json<ContractEnvelope>> {
+    let contract = service::decide_contract(&state, &user, id, input).await?;
+    Ok(Json(ContractEnvelope { contract }))
+}
+
+/// Propose an amendment (延期 or a lower amount) to a confirmed contract.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/amendments", tag = "contracts", request_body = AmendmentInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 201, body = AmendmentEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn amend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<AmendmentInput>,
+) -> AppResult<(StatusCode, Json<AmendmentEnvelope>)> {
+    let amendment = service::propose_amendment(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(AmendmentEnvelope { amendment })))
+}
+
+/// The other party confirms an amendment (it takes effect) or returns it with a reason.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/amendments/{amendment}/confirmation", tag = "contracts", request_body = DecisionInput,
+    params(("id" = i64, Path, description = "Contract id"), ("amendment" = i64, Path, description = "Amendment id")),
+    responses((status = 200, body = ContractEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn decide_amendment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, amendment)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> AppResult<Json<ContractEnvelope>> {
+    let contract = service::decide_amendment(&state, &user, id, amendment, input).await?;
+    Ok(Json(ContractEnvelope { contract }))
+}

@@ -1,0 +1,299 @@
+//! Contracts through HTTP: after the award the winner records the contract
+//! with its signed file, the applicant returns it, it is recorded again and
+//! confirmed; amendments are proposed and confirmed by the other side.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::projects::{project_form, TOPO};
+use common::{fields, problem, TestApp, TestUser};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Awarded {
+    app: TestApp,
+    applicant: TestUser,
+    winner: TestUser,
+    loser: TestUser,
+    project: i64,
+}
+
+fn at(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A bidding project run to its award; the lowest of three quotes is 3,100,000 fen.
+async fn awarded() -> Awarded {
+    let app = TestApp::new().await;
+    let admin = app.admin("centre").await;
+    let applicant = app.applicant("owner").await;
+    let mut agencies = Vec::new();
+    for i in 1..=3 {
+        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
+    }
+    let item = app.item_id(TOPO).await;
+    let mut form = project_form(item, app.deadline());
+    form["method"] = json!("bidding");
+    form["price_mode"] = json!("amount");
+    form["floor_fen"] = json!(2_000_000);
+    form["ceiling_fen"] = json!(5_000_000);
+    let project = app.published_project(&applicant, &admin, form).await;
+    let id = project["id"].as_i64().unwrap();
+    for ((agency, _), quote) in agencies.iter().zip([4_200_000, 3_100_000, 3_900_000]) {
+        agency.sign_up(id, json!({ "quote_fen": quote })).await;
+    }
+    app.clock.set(at(&project["signup_deadline"]));
+    app.run_scheduler().await;
+    let winner = app.again(&agencies[1].0).await;
+    let confirmed = winner
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    app.advance(Duration::days(7));
+    app.run_scheduler().await;
+    let applicant = app.again(&applicant).await;
+    assert_eq!(applicant.project(id).await["status"], "awarded");
+    let winner = app.again(&winner).await;
+    let loser = app.again(&agencies[0].0).await;
+    Awarded {
+        app,
+        applicant,
+        winner,
+        loser,
+        project: id,
+    }
+}
+
+async fn upload(app: &TestApp, user: &TestUser, name: &'static str) -> i64 {
+    let pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n".to_vec();
+    let part = reqwest::multipart::Part::bytes(pdf).file_name(name);
+    let response = user
+        .client
+        .post(app.url("/api/v1/attachments"))
+        .header("X-CSRF-Token", &user.csrf)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<Value>().await.unwrap()["attachment"]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+fn terms(amount: i64, file: i64) -> Value {
+    json!({
+        "amount_fen": amount,
+        "start_date": "2026-03-23",
+        "end_date": "2026-04-22",
+        "key_terms": "按中选价包干；30 日内提交 1:500 地形图及技术报告；成果经验收合格后付款。",
+        "file_attachment_id": file,
+    })
+}
+
+#[tokio::test]
+async fn the_winner_records_the_contract_and_the_applicant_returns_then_confirms_it() {
+    let a = awarded().await;
+    let path = format!("/api/v1/projects/{}/contract", a.project);
+    let file = upload(&a.app, &a.winner, "合同.pdf").await;
+
+    let too_much = a.winner.post_json(&path, terms(3_100_001, file)).await;
+    assert_eq!(
+        fields(&problem(too_much).await),
+        ["amount_fen"],
+        "never above the winning quote"
+    );
+    let outsider = a.loser.post_json(&path, terms(3_100_000, file)).await;
+    assert_eq!(outsider.status(), StatusCode::FORBIDDEN);
+    let not_theirs = a.applicant.post_json(&path, terms(3_100_000, file)).await;
+    assert_eq!(
+        fields(&problem(not_theirs).await),
+        ["file_attachment_id"],
+        "each party records with its own upload"
+    );
+
+    let recorded = a.winner.post_json(&path, terms(3_100_000, file)).await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let contract = recorded.json::<Value>().await.unwrap()["contract"].clone();
+    assert_eq!(contract["status"], "recorded");
+    assert_eq!(contract["winning_fen"], 3_100_000);
+    let id = contract["id"].as_i64().unwrap();
+    assert_eq!(
+        a.winner
+            .post_json(&path, terms(3_000_000, file))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "one contract per project"
+    );
+
+    // The other party reads the signed file; no one else does.
+    assert_eq!(
+        a.applicant
+            .get(&format!("/api/v1/attachments/{file}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.loser
+            .get(&format!("/api/v1/attachments/{file}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        a.loser
+            .get(&format!("/api/v1/contracts/{id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let confirm = format!("/api/v1/contracts/{id}/confirmation");
+    let own = a
+        .winner
+        .post_json(&confirm, json!({ "accept": true }))
+        .await;
+    assert_eq!(
+        own.status(),
+        StatusCode::CONFLICT,
+        "the recorder does not confirm its own record"
+    );
+    let no_reason = a
+        .applicant
+        .post_json(&confirm, json!({ "accept": false }))
+        .await;
+    assert_eq!(fields(&problem(no_reason).await), ["reason"]);
+    let returned = a
+        .applicant
+        .post_json(
+            &confirm,
+            json!({ "accept": false, "reason": "付款条款与公告不一致" }),
+        )
+        .await;
+    assert_eq!(
+        returned.json::<Value>().await.unwrap()["contract"]["status"],
+        "returned"
+    );
+
+    let file = upload(&a.app, &a.winner, "合同（修订）.pdf").await;
+    let again = a.winner.post_json(&path, terms(3_050_000, file)).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let confirmed = a
+        .applicant
+        .post_json(&confirm, json!({ "accept": true }))
+        .await;
+    let contract = confirmed.json::<Value>().await.unwrap()["contract"].clone();
+    assert_eq!(contract["status"], "confirmed");
+    assert_eq!(contract["amount_fen"], 3_050_000);
+    let messages: Value = a.winner.get("/api/v1/messages").await.json().await.unwrap();
+    assert!(messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["subject"] == "合同已生效"));
+}
+
+#[tokio::test]
+async fn an_amendment_takes_effect_only_when_the_other_party_confirms_it() {
+    let a = awarded().await;
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    let amend = format!("/api/v1/contracts/{id}/amendments");
+    let early = a
+        .winner
+        .post_json(
+            &amend,
+            json!({ "kind": "extension", "new_end_date": "2026-05-10", "reason": "现场条件变化" }),
+        )
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::CONFLICT,
+        "only a confirmed contract is amended"
+    );
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+
+    let backwards = a
+        .winner
+        .post_json(
+            &amend,
+            json!({ "kind": "extension", "new_end_date": "2026-04-01", "reason": "现场条件变化" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(backwards).await), ["new_end_date"]);
+    let raise = a
+        .winner
+        .post_json(
+            &amend,
+            json!({ "kind": "amount", "new_amount_fen": 3_500_000, "reason": "工作量增加" }),
+        )
+        .await;
+    assert_eq!(
+        fields(&problem(raise).await),
+        ["new_amount_fen"],
+        "no raise above the winning quote"
+    );
+    let proposed = a.winner.post_json(&amend, json!({ "kind": "extension", "new_end_date": "2026-05-10", "reason": "雨季影响外业测量" })).await;
+    assert_eq!(proposed.status(), StatusCode::CREATED);
+    let amendment = proposed.json::<Value>().await.unwrap()["amendment"]["id"]
+        .as_i64()
+        .unwrap();
+    let second = a
+        .applicant
+        .post_json(
+            &amend,
+            json!({ "kind": "amount", "new_amount_fen": 3_000_000, "reason": "核减工作量" }),
+        )
+        .await;
+    assert_eq!(
+        second.status(),
+        StatusCode::CONFLICT,
+        "one pending amendment at a time"
+    );
+
+    let decide = format!("/api/v1/contracts/{id}/amendments/{amendment}/confirmation");
+    assert_eq!(
+        a.winner
+            .post_json(&decide, json!({ "accept": true }))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "not by its proposer"
+    );
+    let unchanged: Value = a
+        .applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unchanged["contract"]["end_date"], "2026-04-22");
+    let applied = a
+        .applicant
+        .post_json(&decide, json!({ "accept": true }))
+        .await;
+    let contract = applied.json::<Value>().await.unwrap()["contract"].clone();
+    assert_eq!(contract["end_date"], "2026-05-10");
+    assert_eq!(contract["amendments"][0]["status"], "confirmed");
+}
