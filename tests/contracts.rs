@@ -297,3 +297,151 @@ async fn an_amendment_takes_effect_only_when_the_other_party_confirms_it() {
     assert_eq!(contract["end_date"], "2026-05-10");
     assert_eq!(contract["amendments"][0]["status"], "confirmed");
 }
+
+#[tokio::test]
+async fn deliverables_are_returned_resubmitted_and_accepted_which_completes_the_step() {
+    let a = awarded().await;
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    let deliver = format!("/api/v1/contracts/{id}/deliveries");
+    let report = upload(&a.app, &a.winner, "地形图测绘技术报告.pdf").await;
+    let early = a
+        .winner
+        .post_json(
+            &deliver,
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::CONFLICT,
+        "deliverables follow a confirmed contract"
+    );
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+
+    let empty = a
+        .winner
+        .post_json(
+            &deliver,
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [] }),
+        )
+        .await;
+    assert_eq!(fields(&problem(empty).await), ["attachment_ids"]);
+    let by_applicant = a
+        .applicant
+        .post_json(
+            &deliver,
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [file] }),
+        )
+        .await;
+    assert_eq!(by_applicant.status(), StatusCode::FORBIDDEN);
+    let first = a
+        .winner
+        .post_json(
+            &deliver,
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first = first.json::<Value>().await.unwrap()["delivery"].clone();
+    assert_eq!(
+        (first["sequence"].as_i64(), first["late"].as_bool()),
+        (Some(1), Some(false))
+    );
+    assert_eq!(
+        a.applicant
+            .get(&format!("/api/v1/attachments/{report}"))
+            .await
+            .status(),
+        StatusCode::OK,
+        "the applicant reads the deliverable"
+    );
+    assert_eq!(
+        a.loser
+            .get(&format!("/api/v1/attachments/{report}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let accept = format!("/api/v1/deliveries/{}/acceptance", first["id"]);
+    let by_agency = a.winner.post_json(&accept, json!({ "accept": true })).await;
+    assert_eq!(by_agency.status(), StatusCode::FORBIDDEN);
+    let returned = a
+        .applicant
+        .post_json(
+            &accept,
+            json!({ "accept": false, "reason": "缺少控制点成果表" }),
+        )
+        .await;
+    assert_eq!(
+        returned.json::<Value>().await.unwrap()["delivery"]["status"],
+        "returned"
+    );
+
+    // Resubmitted after the contract's end date: marked late.
+    a.app.clock.set(
+        DateTime::parse_from_rfc3339("2026-04-24T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    let winner = a.app.again(&a.winner).await;
+    let applicant = a.app.again(&a.applicant).await;
+    let fixed = upload(&a.app, &winner, "技术报告（补充控制点成果表）.pdf").await;
+    let second = winner
+        .post_json(
+            &deliver,
+            json!({ "summary": "补充控制点成果表后重新提交。", "attachment_ids": [fixed] }),
+        )
+        .await;
+    let second = second.json::<Value>().await.unwrap()["delivery"].clone();
+    assert_eq!(
+        (second["sequence"].as_i64(), second["late"].as_bool()),
+        (Some(2), Some(true))
+    );
+    let accepted = applicant
+        .post_json(
+            &format!("/api/v1/deliveries/{}/acceptance", second["id"]),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(
+        accepted.json::<Value>().await.unwrap()["delivery"]["status"],
+        "accepted"
+    );
+    let contract: Value = applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        contract["contract"]["completed_at"].is_string(),
+        "acceptance completes the intermediary step"
+    );
+    assert_eq!(
+        contract["contract"]["deliveries"].as_array().unwrap().len(),
+        2
+    );
+    let again = winner
+        .post_json(
+            &deliver,
+            json!({ "summary": "再提交一次成果说明文件。", "attachment_ids": [fixed] }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}

@@ -1,7 +1,7 @@
 //! Diesel rows of contracts and amendments.
 
 use super::rules::{ContractStatus, Party};
-use crate::db::schema::{contract_amendments, contracts};
+use crate::db::schema::{contract_amendments, contracts, deliveries};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -23,6 +23,7 @@ pub struct ContractRow {
     pub status_reason: Option<String>,
     pub recorded_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -48,6 +49,21 @@ pub struct AmendmentRow {
     pub reason: String,
     pub proposed_by_party: String,
     pub proposed_by: i64,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = deliveries)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub contract_id: i64,
+    pub sequence: i32,
+    pub summary: String,
+    pub submitted_by: i64,
+    pub late: bool,
     pub status: String,
     pub status_reason: Option<String>,
     pub decided_at: Option<NaiveDateTime>,

@@ -1,5 +1,6 @@
 //! The contracts API.
 
+use super::deliveries::{self, AcceptanceInput, DeliveryEnvelope, DeliveryInput};
 use super::service::{self, AmendmentInput, ContractInput, DecisionInput};
 use super::views::{AmendmentEnvelope, ContractEnvelope};
 use crate::app::AppState;
@@ -81,4 +82,32 @@ pub async fn decide_amendment(
 ) -> AppResult<Json<ContractEnvelope>> {
     let contract = service::decide_amendment(&state, &user, id, amendment, input).await?;
     Ok(Json(ContractEnvelope { contract }))
+}
+
+/// The agency hands in its deliverables (files and a summary) under a confirmed contract.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/deliveries", tag = "contracts", request_body = DeliveryInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 201, body = DeliveryEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn deliver(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DeliveryInput>,
+) -> AppResult<(StatusCode, Json<DeliveryEnvelope>)> {
+    let delivery = deliveries::submit(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(DeliveryEnvelope { delivery })))
+}
+
+/// The applicant accepts the deliverables (验收) or returns them with reasons.
+#[utoipa::path(post, path = "/api/v1/deliveries/{id}/acceptance", tag = "contracts", request_body = AcceptanceInput,
+    params(("id" = i64, Path, description = "Delivery id")),
+    responses((status = 200, body = DeliveryEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<AcceptanceInput>,
+) -> AppResult<Json<DeliveryEnvelope>> {
+    let delivery = deliveries::decide(&state, &user, id, input).await?;
+    Ok(Json(DeliveryEnvelope { delivery }))
 }

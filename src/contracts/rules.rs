@@ -262,6 +262,38 @@ pub fn validate_amendment(
     }
 }
 
+/// Whether the agency may hand in deliverables now: the contract is in
+/// force, not yet accepted, and no earlier submission waits for an answer.
+pub fn delivery_refusal(
+    contract: ContractStatus,
+    completed: bool,
+    waiting: bool,
+) -> Option<(&'static str, &'static str)> {
+    if contract != ContractStatus::Confirmed {
+        Some((
+            "合同生效后才能提交服务成果。",
+            "Deliverables follow a confirmed contract.",
+        ))
+    } else if completed {
+        Some((
+            "服务成果已验收，项目的中介服务已完成。",
+            "The deliverables were accepted already.",
+        ))
+    } else if waiting {
+        Some((
+            "上一次提交的成果尚待项目业主验收。",
+            "The previous submission is waiting for acceptance.",
+        ))
+    } else {
+        None
+    }
+}
+
+/// A delivery is late when handed in after the contract's end date (China time).
+pub fn delivery_late(submitted_on: NaiveDate, end_date: NaiveDate) -> bool {
+    submitted_on > end_date
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +400,16 @@ mod tests {
             }),
             ["key_terms", "file_attachment_id"]
         );
+    }
+
+    #[test]
+    fn deliverables_follow_a_confirmed_contract_one_submission_at_a_time() {
+        assert!(delivery_refusal(S::Confirmed, false, false).is_none());
+        assert!(delivery_refusal(S::Recorded, false, false).is_some());
+        assert!(delivery_refusal(S::Confirmed, true, false).is_some());
+        assert!(delivery_refusal(S::Confirmed, false, true).is_some());
+        assert!(!delivery_late(date(4, 22), date(4, 22)));
+        assert!(delivery_late(date(4, 23), date(4, 22)));
     }
 
     #[test]

@@ -129,6 +129,44 @@ fn record(
     Ok(())
 }
 
+/// A contract with its project and who is who.
+pub struct Parties {
+    pub contract: ContractRow,
+    pub loaded: Loaded,
+    /// The caller's side, if it is a party.
+    pub party: Option<Party>,
+    pub applicant: i64,
+    pub agency_owner: i64,
+}
+
+pub fn contract_parties(
+    conn: &mut DbConnection,
+    contract_id: i64,
+    user: &CurrentUser,
+) -> AppResult<Parties> {
+    let contract = find_row(conn, contract_id)?;
+    let loaded = projects::load(conn, contract.project_id)?;
+    let agency_owner: i64 = agencies::table
+        .find(contract.agency_id)
+        .select(agencies::owner_user_id)
+        .first(conn)?;
+    let applicant = loaded.project.applicant_user_id;
+    let party = if user.user.id == applicant {
+        Some(Party::Applicant)
+    } else if user.user.id == agency_owner {
+        Some(Party::Agency)
+    } else {
+        None
+    };
+    Ok(Parties {
+        contract,
+        loaded,
+        party,
+        applicant,
+        agency_owner,
+    })
+}
+
 fn find_row(conn: &mut DbConnection, id: i64) -> AppResult<ContractRow> {
     contracts::table
         .find(id)
@@ -174,7 +212,9 @@ pub fn view(conn: &mut DbConnection, row: &ContractRow) -> AppResult<ContractVie
         recorded_by_party: row.recorded_by_party.clone(),
         recorded_at: row.recorded_at.and_utc(),
         confirmed_at: row.confirmed_at.map(|t| t.and_utc()),
+        completed_at: row.completed_at.map(|t| t.and_utc()),
         amendments,
+        deliveries: super::deliveries::of_contract(conn, row.id)?,
     })
 }
 
@@ -571,6 +611,9 @@ pub fn party_to_contract_file(
     attachment_id: i64,
     user: &CurrentUser,
 ) -> AppResult<bool> {
+    if super::deliveries::party_to_delivery_file(conn, attachment_id, user)? {
+        return Ok(true);
+    }
     let rows: Vec<ContractRow> = contracts::table
         .filter(contracts::file_attachment_id.eq(attachment_id))
         .select(ContractRow::as_select())

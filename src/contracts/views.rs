@@ -42,7 +42,10 @@ pub struct ContractView {
     pub recorded_by_party: String,
     pub recorded_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// When the deliverables were accepted (验收): the intermediary step is done.
+    pub completed_at: Option<DateTime<Utc>>,
     pub amendments: Vec<AmendmentView>,
+    pub deliveries: Vec<super::deliveries::DeliveryView>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -424,8 +424,31 @@ diesel::table! {
         status_reason -> Nullable<Text>,
         recorded_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        sequence -> Integer,
+        summary -> Text,
+        submitted_by -> BigInt,
+        late -> Bool,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_files (delivery_id, attachment_id) {
+        delivery_id -> BigInt,
+        attachment_id -> BigInt,
     }
 }
 
@@ -472,6 +495,8 @@ diesel::joinable!(objections -> projects (project_id));
 diesel::joinable!(objection_attachments -> objections (objection_id));
 diesel::joinable!(contracts -> projects (project_id));
 diesel::joinable!(contract_amendments -> contracts (contract_id));
+diesel::joinable!(deliveries -> contracts (contract_id));
+diesel::joinable!(delivery_files -> deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -500,4 +525,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     contracts,
     contract_amendments,
+    deliveries,
+    delivery_files,
 );

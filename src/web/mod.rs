@@ -164,6 +164,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::contracts::routes::confirm),
         )
         .route(
+            "/api/v1/contracts/{id}/deliveries",
+            post(crate::contracts::routes::deliver),
+        )
+        .route(
+            "/api/v1/deliveries/{id}/acceptance",
+            post(crate::contracts::routes::accept),
+        )
+        .route(
             "/api/v1/contracts/{id}/amendments",
             post(crate::contracts::routes::amend),
         )

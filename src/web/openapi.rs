@@ -60,6 +60,8 @@ use utoipa::OpenApi;
         crate::contracts::routes::confirm,
         crate::contracts::routes::amend,
         crate::contracts::routes::decide_amendment,
+        crate::contracts::routes::deliver,
+        crate::contracts::routes::accept,
     ),
     components(schemas(
         Problem,

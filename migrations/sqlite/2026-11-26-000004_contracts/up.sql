@@ -18,6 +18,8 @@ CREATE TABLE contracts (
     status_reason TEXT,
     recorded_at TIMESTAMP NOT NULL,
     confirmed_at TIMESTAMP,
+    -- The deliverables were accepted (验收): the intermediary step is done.
+    completed_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
@@ -38,3 +40,26 @@ CREATE TABLE contract_amendments (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX contract_amendments_contract ON contract_amendments(contract_id);
+
+-- Deliverables (服务成果): each submission of the agency, accepted (验收) or
+-- returned by the applicant; a returned one is followed by the next.
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    contract_id BIGINT NOT NULL REFERENCES contracts(id),
+    sequence INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    submitted_by BIGINT NOT NULL REFERENCES users(id),
+    -- Submitted after the contract's end date (China time).
+    late BOOLEAN NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('submitted', 'accepted', 'returned')),
+    status_reason TEXT,
+    decided_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (contract_id, sequence)
+);
+
+CREATE TABLE delivery_files (
+    delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+    attachment_id BIGINT NOT NULL REFERENCES attachments(id),
+    PRIMARY KEY (delivery_id, attachment_id)
+);
