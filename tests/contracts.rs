@@ -445,3 +445,200 @@ async fn deliverables_are_returned_resubmitted_and_accepted_which_completes_the_
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
+
+/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
+async fn accepted_contract(a: &Awarded) -> i64 {
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    let report = upload(&a.app, &a.winner, "成果.pdf").await;
+    let delivered = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/deliveries"),
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    let delivery = delivered.json::<Value>().await.unwrap()["delivery"]["id"]
+        .as_i64()
+        .unwrap();
+    let accepted = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/deliveries/{delivery}/acceptance"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    id
+}
+
+#[tokio::test]
+async fn the_applicant_evaluates_the_agency_replies_once_and_ratings_go_public_after_the_window() {
+    let a = awarded().await;
+    let id = accepted_contract(&a).await;
+    let agency_id = a
+        .applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["contract"]["agency_id"]
+        .as_i64()
+        .unwrap();
+    let evaluate = format!("/api/v1/contracts/{id}/evaluation");
+    let low = a
+        .applicant
+        .post_json(
+            &evaluate,
+            json!({ "quality": 2, "timeliness": 4, "fees": 4, "attitude": 5 }),
+        )
+        .await;
+    assert_eq!(
+        fields(&problem(low).await),
+        ["comment"],
+        "a low rating says why"
+    );
+    let out_of_range = a
+        .applicant
+        .post_json(
+            &evaluate,
+            json!({ "quality": 6, "timeliness": 4, "fees": 4, "attitude": 5 }),
+        )
+        .await;
+    assert_eq!(fields(&problem(out_of_range).await), ["quality"]);
+    assert_eq!(
+        a.winner
+            .post_json(
+                &evaluate,
+                json!({ "quality": 5, "timeliness": 5, "fees": 5, "attitude": 5 })
+            )
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let given = a.applicant.post_json(&evaluate, json!({ "quality": 2, "timeliness": 4, "fees": 4, "attitude": 5, "comment": "成果返工一次" })).await;
+    assert_eq!(given.status(), StatusCode::CREATED);
+    let evaluation = given.json::<Value>().await.unwrap()["evaluation"]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        a.applicant
+            .post_json(
+                &evaluate,
+                json!({ "quality": 5, "timeliness": 5, "fees": 5, "attitude": 5 })
+            )
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+
+    let public = format!("/api/v1/agencies/{agency_id}/evaluations");
+    let before: Value = a
+        .app
+        .client()
+        .get(a.app.url(&public))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        before["evaluations"].as_array().unwrap().len(),
+        0,
+        "public only after the window"
+    );
+    let reply = format!("/api/v1/evaluations/{evaluation}/reply");
+    assert_eq!(
+        a.winner
+            .post_json(&reply, json!({ "reply": "已补充控制点成果，感谢指正。" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.winner
+            .post_json(&reply, json!({ "reply": "再次回复。" }))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "once"
+    );
+
+    a.app.advance(Duration::days(20));
+    let after: Value = a
+        .app
+        .client()
+        .get(a.app.url(&public))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shown = &after["evaluations"][0];
+    assert_eq!(shown["ratings"]["quality"], 2);
+    assert_eq!(shown["comment"], "成果返工一次");
+    assert_eq!(shown["reply"], "已补充控制点成果，感谢指正。");
+}
+
+#[tokio::test]
+async fn without_an_evaluation_in_ten_working_days_a_neutral_one_is_recorded() {
+    let a = awarded().await;
+    let id = accepted_contract(&a).await;
+    a.app.advance(Duration::days(7));
+    assert_eq!(
+        a.app.run_scheduler().await.evaluations_defaulted,
+        0,
+        "the window is still open"
+    );
+    a.app.advance(Duration::days(14));
+    assert_eq!(a.app.run_scheduler().await.evaluations_defaulted, 1);
+    assert_eq!(a.app.run_scheduler().await.evaluations_defaulted, 0, "once");
+    let applicant = a.app.again(&a.applicant).await;
+    let late = applicant
+        .post_json(
+            &format!("/api/v1/contracts/{id}/evaluation"),
+            json!({ "quality": 5, "timeliness": 5, "fees": 5, "attitude": 5 }),
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    let agency_id = applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["contract"]["agency_id"]
+        .as_i64()
+        .unwrap();
+    let public: Value = a
+        .app
+        .client()
+        .get(
+            a.app
+                .url(&format!("/api/v1/agencies/{agency_id}/evaluations")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["evaluations"][0]["by_default"], true);
+    assert_eq!(public["evaluations"][0]["ratings"]["quality"], 3);
+}

@@ -2,6 +2,7 @@
 //! returned by the other, changed only by amendments the other party confirms.
 
 pub mod deliveries;
+pub mod evaluations;
 pub mod model;
 pub mod routes;
 pub mod rules;

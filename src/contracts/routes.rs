@@ -1,6 +1,7 @@
 //! The contracts API.
 
 use super::deliveries::{self, AcceptanceInput, DeliveryEnvelope, DeliveryInput};
+use super::evaluations::{self, EvaluationEnvelope, EvaluationInput, EvaluationList, ReplyInput};
 use super::service::{self, AmendmentInput, ContractInput, DecisionInput};
 use super::views::{AmendmentEnvelope, ContractEnvelope};
 use crate::app::AppState;
@@ -110,4 +111,43 @@ pub async fn accept(
 ) -> AppResult<Json<DeliveryEnvelope>> {
     let delivery = deliveries::decide(&state, &user, id, input).await?;
     Ok(Json(DeliveryEnvelope { delivery }))
+}
+
+/// The applicant evaluates the service (1–5 for quality, timeliness, fees, attitude) within 10 working days of acceptance.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/evaluation", tag = "contracts", request_body = EvaluationInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 201, body = EvaluationEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn evaluate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<EvaluationInput>,
+) -> AppResult<(StatusCode, Json<EvaluationEnvelope>)> {
+    let evaluation = evaluations::evaluate(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(EvaluationEnvelope { evaluation })))
+}
+
+/// The agency replies to its evaluation, once.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/reply", tag = "contracts", request_body = ReplyInput,
+    params(("id" = i64, Path, description = "Evaluation id")),
+    responses((status = 200, body = EvaluationEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn reply(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ReplyInput>,
+) -> AppResult<Json<EvaluationEnvelope>> {
+    let evaluation = evaluations::reply(&state, &user, id, input).await?;
+    Ok(Json(EvaluationEnvelope { evaluation }))
+}
+
+/// An agency's public evaluations: those whose window has ended, with comments and replies.
+#[utoipa::path(get, path = "/api/v1/agencies/{id}/evaluations", tag = "contracts",
+    params(("id" = i64, Path, description = "Agency id")),
+    responses((status = 200, body = EvaluationList), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn agency_evaluations(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<EvaluationList>> {
+    Ok(Json(evaluations::public_of_agency(&state, id).await?))
 }

@@ -294,6 +294,79 @@ pub fn delivery_late(submitted_on: NaiveDate, end_date: NaiveDate) -> bool {
     submitted_on > end_date
 }
 
+/// The four ratings of an evaluation, 1 (很不满意) to 5 (很满意).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Ratings {
+    /// 服务质量
+    pub quality: i32,
+    /// 服务时效
+    pub timeliness: i32,
+    /// 服务收费
+    pub fees: i32,
+    /// 服务态度
+    pub attitude: i32,
+}
+
+/// What an applicant that does not evaluate in time is taken to say.
+pub const NEUTRAL: Ratings = Ratings {
+    quality: 3,
+    timeliness: 3,
+    fees: 3,
+    attitude: 3,
+};
+
+/// Working days the applicant has to evaluate after acceptance.
+pub const EVALUATION_WORKING_DAYS: u32 = 10;
+
+/// Ratings 1–5; a low rating (1 or 2) must say why, so it can be answered.
+pub fn validate_evaluation(
+    quality: Option<i32>,
+    timeliness: Option<i32>,
+    fees: Option<i32>,
+    attitude: Option<i32>,
+    comment: &str,
+) -> Result<Ratings, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut rate = |field: &str, label: &str, value: Option<i32>| match value {
+        Some(v) if (1..=5).contains(&v) => v,
+        _ => {
+            errors.push(FieldError {
+                field: field.into(),
+                message_zh: format!("请为{label}打 1–5 分。"),
+                message_en: format!("{field} must be 1 to 5."),
+            });
+            0
+        }
+    };
+    let ratings = Ratings {
+        quality: rate("quality", "服务质量", quality),
+        timeliness: rate("timeliness", "服务时效", timeliness),
+        fees: rate("fees", "服务收费", fees),
+        attitude: rate("attitude", "服务态度", attitude),
+    };
+    let low = [
+        ratings.quality,
+        ratings.timeliness,
+        ratings.fees,
+        ratings.attitude,
+    ]
+    .iter()
+    .any(|v| (1..=2).contains(v));
+    let length = comment.trim().chars().count();
+    if length > 1000 || (low && length < 5) {
+        errors.push(FieldError::new(
+            "comment",
+            "评价说明不超过 1000 字；打 1 或 2 分时须说明理由（至少 5 个字）。",
+            "comment has at most 1000 characters, and at least 5 when a rating is 1 or 2.",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(ratings)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +472,35 @@ mod tests {
                 ..good.clone()
             }),
             ["key_terms", "file_attachment_id"]
+        );
+    }
+
+    #[test]
+    fn low_ratings_need_a_reason() {
+        assert_eq!(
+            validate_evaluation(Some(5), Some(4), Some(4), Some(5), ""),
+            Ok(Ratings {
+                quality: 5,
+                timeliness: 4,
+                fees: 4,
+                attitude: 5
+            })
+        );
+        let fields = |r: Result<Ratings, Vec<FieldError>>| {
+            r.err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(validate_evaluation(Some(2), Some(4), Some(4), Some(5), "")),
+            ["comment"]
+        );
+        assert!(validate_evaluation(Some(2), Some(4), Some(4), Some(5), "成果返工两次").is_ok());
+        assert_eq!(
+            fields(validate_evaluation(Some(0), None, Some(6), Some(3), "")),
+            ["quality", "timeliness", "fees"]
         );
     }
 

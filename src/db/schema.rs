@@ -446,6 +446,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    evaluations (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        agency_id -> BigInt,
+        quality -> Integer,
+        timeliness -> Integer,
+        fees -> Integer,
+        attitude -> Integer,
+        comment -> Text,
+        by_default -> Bool,
+        public_from -> Timestamp,
+        reply -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delivery_files (delivery_id, attachment_id) {
         delivery_id -> BigInt,
         attachment_id -> BigInt,
@@ -496,6 +514,7 @@ diesel::joinable!(objection_attachments -> objections (objection_id));
 diesel::joinable!(contracts -> projects (project_id));
 diesel::joinable!(contract_amendments -> contracts (contract_id));
 diesel::joinable!(deliveries -> contracts (contract_id));
+diesel::joinable!(evaluations -> contracts (contract_id));
 diesel::joinable!(delivery_files -> deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -527,4 +546,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contract_amendments,
     deliveries,
     delivery_files,
+    evaluations,
 );

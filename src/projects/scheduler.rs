@@ -21,6 +21,8 @@ use diesel::prelude::*;
 pub struct ScheduleReport {
     pub moved: usize,
     pub reminded: usize,
+    /// Accepted contracts whose evaluation window passed: the neutral default recorded.
+    pub evaluations_defaulted: usize,
     /// Projects whose step failed, with the error; the others still moved.
     pub failed: Vec<(i64, String)>,
 }
@@ -118,6 +120,8 @@ pub fn run_once(
         }
     }
     report.reminded = remind(db, now)?;
+    report.evaluations_defaulted =
+        crate::contracts::evaluations::record_defaults(db, now, calendar)?;
     Ok(report)
 }
 

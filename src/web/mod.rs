@@ -168,6 +168,18 @@ pub fn router(state: AppState) -> Router {
             post(crate::contracts::routes::deliver),
         )
         .route(
+            "/api/v1/contracts/{id}/evaluation",
+            post(crate::contracts::routes::evaluate),
+        )
+        .route(
+            "/api/v1/evaluations/{id}/reply",
+            post(crate::contracts::routes::reply),
+        )
+        .route(
+            "/api/v1/agencies/{id}/evaluations",
+            get(crate::contracts::routes::agency_evaluations),
+        )
+        .route(
             "/api/v1/deliveries/{id}/acceptance",
             post(crate::contracts::routes::accept),
         )

@@ -62,6 +62,9 @@ use utoipa::OpenApi;
         crate::contracts::routes::decide_amendment,
         crate::contracts::routes::deliver,
         crate::contracts::routes::accept,
+        crate::contracts::routes::evaluate,
+        crate::contracts::routes::reply,
+        crate::contracts::routes::agency_evaluations,
     ),
     components(schemas(
         Problem,

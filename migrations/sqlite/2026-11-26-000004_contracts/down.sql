@@ -1,4 +1,1 @@
-DROP TABLE delivery_files;
-DROP TABLE deliveries;
-DROP TABLE contract_amendments;
-DROP TABLE contracts;
+DROP TABLE evaluations;

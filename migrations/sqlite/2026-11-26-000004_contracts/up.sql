@@ -63,3 +63,23 @@ CREATE TABLE delivery_files (
     attachment_id BIGINT NOT NULL REFERENCES attachments(id),
     PRIMARY KEY (delivery_id, attachment_id)
 );
+
+-- The applicant's evaluation (评价) after acceptance, or the neutral default
+-- recorded when the window passed; the agency may reply once.
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    contract_id BIGINT NOT NULL UNIQUE REFERENCES contracts(id),
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    quality INTEGER NOT NULL CHECK (quality BETWEEN 1 AND 5),
+    timeliness INTEGER NOT NULL CHECK (timeliness BETWEEN 1 AND 5),
+    fees INTEGER NOT NULL CHECK (fees BETWEEN 1 AND 5),
+    attitude INTEGER NOT NULL CHECK (attitude BETWEEN 1 AND 5),
+    comment TEXT NOT NULL,
+    by_default BOOLEAN NOT NULL,
+    -- Ratings are public from the end of the evaluation window.
+    public_from TIMESTAMP NOT NULL,
+    reply TEXT,
+    replied_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX evaluations_agency ON evaluations(agency_id);
