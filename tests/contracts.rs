@@ -642,3 +642,73 @@ async fn without_an_evaluation_in_ten_working_days_a_neutral_one_is_recorded() {
     assert_eq!(public["evaluations"][0]["by_default"], true);
     assert_eq!(public["evaluations"][0]["ratings"]["quality"], 3);
 }
+
+#[tokio::test]
+async fn the_credit_record_explains_every_point_and_admins_add_penalties() {
+    let a = awarded().await;
+    let id = accepted_contract(&a).await;
+    let agency_id = a
+        .applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["contract"]["agency_id"]
+        .as_i64()
+        .unwrap();
+    let given = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/contracts/{id}/evaluation"),
+            json!({ "quality": 5, "timeliness": 5, "fees": 4, "attitude": 5 }),
+        )
+        .await;
+    assert_eq!(given.status(), StatusCode::CREATED);
+    let credit = format!("/api/v1/agencies/{agency_id}/credit");
+    let read = |app: &TestApp| app.client().get(app.url(&credit)).send();
+    let record: Value = read(&a.app).await.unwrap().json().await.unwrap();
+    // 80 + (19 − 12) / 2 = 83
+    assert_eq!(record["credit"]["score"], 83);
+    assert!(record["credit"]["history"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("服务评价"));
+
+    let events = format!("/api/v1/agencies/{agency_id}/credit-events");
+    a.app.advance(Duration::hours(1));
+    let admin = a.app.admin("credit-admin").await;
+    assert_eq!(
+        a.applicant
+            .post_json(&events, json!({ "points": -5, "reason": "擅自提价" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let zero = admin
+        .post_json(&events, json!({ "points": 0, "reason": "无" }))
+        .await;
+    assert_eq!(fields(&problem(zero).await), ["points"]);
+    let penalised = admin
+        .post_json(
+            &events,
+            json!({ "points": -10, "reason": "超合同约定服务时间 10 个工作日以上" }),
+        )
+        .await;
+    assert_eq!(penalised.status(), StatusCode::CREATED);
+    let record: Value = read(&a.app).await.unwrap().json().await.unwrap();
+    assert_eq!(record["credit"]["score"], 73);
+    let first = &record["credit"]["history"][0];
+    assert_eq!(first["points"], -10);
+    assert!(first["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("超合同约定服务时间"));
+
+    // The loser's abandoned nothing; the winner's record is what the next selection sees.
+    let messages: Value = a.winner.get("/api/v1/messages").await.json().await.unwrap();
+    assert!(messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["subject"] == "信用记录变更"));
+}

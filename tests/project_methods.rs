@@ -177,17 +177,17 @@ async fn scoring_publishes_its_weights_and_ranks_by_the_formula() {
         .await;
     assert_eq!(fields(&problem(too_slow).await), ["promised_days"]);
     let selected = m.close(&project).await;
-    // Price part ×0.4, credit 60 for all ×0.2, time part ×0.4 (hundredths of a point):
-    // A: 10000·40 + 6000·20 + 2500·40 = 620000 → 6200
-    // B:  5000·40 + 6000·20 + 10000·40 = 720000 → 7200
-    // C:  6666·40 + 6000·20 + 5000·40 = 586640 → 5866
+    // Price part ×0.4, credit (80 for all: no record yet) ×0.2, time part ×0.4, in hundredths:
+    // A: 10000·40 + 8000·20 + 2500·40 = 660000 → 6600
+    // B:  5000·40 + 8000·20 + 10000·40 = 760000 → 7600
+    // C:  6666·40 + 8000·20 + 5000·40 = 626640 → 6266
     let scores: Vec<i64> = selected["signups"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["score"].as_i64().unwrap())
         .collect();
-    assert_eq!(scores, [6200, 7200, 5866]);
+    assert_eq!(scores, [6600, 7600, 6266]);
     assert_eq!(selected["winner"]["agency"]["id"], m.agencies[1].1);
     let draw: Value = m
         .app
@@ -200,7 +200,10 @@ async fn scoring_publishes_its_weights_and_ranks_by_the_formula() {
         .await
         .unwrap();
     assert_eq!(draw["entries"].as_array().unwrap().len(), 3);
-    assert_eq!(draw["entries"][0]["credit_score"], 60);
+    assert_eq!(
+        draw["entries"][0]["credit_score"], 80,
+        "the credit record at the selection"
+    );
 }
 
 #[tokio::test]

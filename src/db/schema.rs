@@ -464,6 +464,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    credit_events (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        points -> Integer,
+        reason -> Text,
+        evidence_attachment_id -> Nullable<BigInt>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delivery_files (delivery_id, attachment_id) {
         delivery_id -> BigInt,
         attachment_id -> BigInt,
@@ -547,4 +559,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     delivery_files,
     evaluations,
+    credit_events,
 );

@@ -24,8 +24,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-/// The credit score every agency enters a selection with until the credit
-/// record exists; kept on each ranked sign-up so the result stays recomputable.
+/// The credit score of a sign-up whose score was not recorded (never for a
+/// ranked one: the selection stores each agency's score at that moment).
 pub const NEUTRAL_CREDIT: i32 = 60;
 
 pub fn round_signups(conn: &mut DbConnection, loaded: &Loaded) -> QueryResult<Vec<SignupRow>> {
@@ -359,6 +359,22 @@ pub fn run_selection(
             still_eligible(conn, now, loaded, &signup, "选取时机构已不符合参与条件")?;
         }
     }
+    // The credit record at this moment enters the selection, kept on each sign-up.
+    let standing: Vec<SignupRow> = round_signups(conn, loaded)?
+        .into_iter()
+        .filter(|s| s.status() == SignupStatus::Active)
+        .collect();
+    let agency_ids: Vec<i64> = standing.iter().map(|s| s.agency_id).collect();
+    let credit = crate::supervision::credit::scores_of(conn, &agency_ids, now)?;
+    for s in &standing {
+        let score = credit
+            .get(&s.agency_id)
+            .copied()
+            .unwrap_or(i64::from(NEUTRAL_CREDIT));
+        diesel::update(signups::table.find(s.id))
+            .set(signups::credit_score.eq(i32::try_from(score).unwrap_or(NEUTRAL_CREDIT)))
+            .execute(conn)?;
+    }
     let pairs = candidates(conn, loaded)?;
     let list: Vec<Candidate> = pairs.iter().map(|(_, c)| c.clone()).collect();
     let secret = secret_of(loaded)?;
@@ -385,7 +401,6 @@ pub fn run_selection(
                 signups::rank.eq(i32::try_from(r.rank).unwrap_or(i32::MAX)),
                 signups::ticket.eq(&r.ticket),
                 signups::score.eq(r.score),
-                signups::credit_score.eq(NEUTRAL_CREDIT),
             ))
             .execute(conn)?;
     }

@@ -86,7 +86,7 @@ pub struct Candidate {
     pub quote_rate_bp: Option<i32>,
     /// Service time the agency promises, in days (> 0).
     pub promised_days: i32,
-    /// The agency's credit score 0..=100 (the caller passes 60 when unknown).
+    /// The agency's credit score 0..=100 at the moment of the selection.
     pub credit_score: i32,
 }
 
@@ -399,7 +399,7 @@ pub fn scoring_formula_zh() -> &'static str {
 总分由三个分项乘以权重相加后再舍去不足 0.01 分的部分。\
 价格分：固定价格时各报名均为 100 分；按金额报价时，价格分 = 最低有效报价 ÷ 本人报价 × 100；\
 按下浮率报价时，先将报价折算为价格系数 = 100% − 下浮率，价格分 = 最低价格系数 ÷ 本人价格系数 × 100（即下浮率最高者得 100 分）。\
-信用分 = 机构信用分（0～100，超出范围按 0 或 100 计；无信用记录按 60 分计）。\
+信用分 = 选取时机构的信用分（0～100，超出范围按 0 或 100 计；无任何记录的机构为基础分 80 分）。\
 时限分 = 最短承诺服务天数 ÷ 本人承诺服务天数 × 100。\
 总分高者中选，其余按总分由高到低依次递补；总分相同时，按抽签号由小到大排序\
 （抽签号 = SHA-256(种子 ‖ 本人报名随机值)，种子 = SHA-256(平台密钥 ‖ 按报名编号升序连接的全部报名随机值)，\

@@ -87,6 +87,7 @@ pub fn offering_changes(
             ))
             .load(conn)
     })?;
+    let credit = crate::supervision::credit::scores_of(conn, &agency_ids, now)?;
     let items = catalog::list_items(conn, catalog::Include::Retired)?;
     let items: HashMap<i64, _> = items.into_iter().map(|i| (i.id, i)).collect();
     let mut changes: Vec<Change> = ids
@@ -125,7 +126,7 @@ pub fn offering_changes(
             price_min_fen: row.price_min_fen,
             price_max_fen: row.price_max_fen,
             promised_days: row.promised_days,
-            credit_score: None,
+            credit_score: credit.get(&agency.id).map(|c| *c as f64),
             updated_at: row.updated_at.and_utc().timestamp(),
             live_until: (until < DateTime::<Utc>::MAX_UTC).then(|| until.timestamp()),
         }));
@@ -150,6 +151,7 @@ pub fn agency_changes(
     }
     let found: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let quals = qualifications_of(conn, &found)?;
+    let credit = crate::supervision::credit::scores_of(conn, &found, now)?;
     let regions = regions_by(conn, &found, |conn, chunk| {
         agency_regions::table
             .filter(agency_regions::agency_id.eq_any(chunk))
@@ -174,7 +176,7 @@ pub fn agency_changes(
             uscc: row.uscc,
             region_code: row.region_code,
             business_scope: row.business_scope,
-            credit_score: None,
+            credit_score: credit.get(&row.id).map(|c| *c as f64),
         }));
     }
     Ok(changes)

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod changes;
+pub mod credit;
+pub mod credit_routes;
 
 pub use audit::{Actor, Event};
 

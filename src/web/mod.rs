@@ -176,6 +176,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::contracts::routes::reply),
         )
         .route(
+            "/api/v1/agencies/{id}/credit",
+            get(crate::supervision::credit_routes::show),
+        )
+        .route(
+            "/api/v1/agencies/{id}/credit-events",
+            post(crate::supervision::credit_routes::record),
+        )
+        .route(
             "/api/v1/agencies/{id}/evaluations",
             get(crate::contracts::routes::agency_evaluations),
         )

@@ -65,6 +65,8 @@ use utoipa::OpenApi;
         crate::contracts::routes::evaluate,
         crate::contracts::routes::reply,
         crate::contracts::routes::agency_evaluations,
+        crate::supervision::credit_routes::show,
+        crate::supervision::credit_routes::record,
     ),
     components(schemas(
         Problem,
@@ -87,6 +89,7 @@ use utoipa::OpenApi;
         (name = "search", description = "Full-text search of offerings and agencies"),
         (name = "projects", description = "Projects, sealed sign-ups, selection, publicity and objections"),
         (name = "contracts", description = "Contracts of awarded projects and their amendments"),
+        (name = "credit", description = "The agencies' credit record"),
     )
 )]
 pub struct ApiDoc;

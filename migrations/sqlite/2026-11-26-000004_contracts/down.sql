@@ -1,1 +1,1 @@
-DROP TABLE evaluations;
+DROP TABLE credit_events;

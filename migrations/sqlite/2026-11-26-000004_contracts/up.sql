@@ -83,3 +83,15 @@ CREATE TABLE evaluations (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX evaluations_agency ON evaluations(agency_id);
+
+-- Administrators' penalties and rewards in the credit record, with reasons and evidence.
+CREATE TABLE credit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    points INTEGER NOT NULL CHECK (points BETWEEN -30 AND 10),
+    reason TEXT NOT NULL,
+    evidence_attachment_id BIGINT REFERENCES attachments(id),
+    recorded_by BIGINT NOT NULL REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX credit_events_agency ON credit_events(agency_id);
