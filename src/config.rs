@@ -28,6 +28,25 @@ pub struct Settings {
     /// `None` leaves it to the caller (tests).
     pub schedule_interval: Option<std::time::Duration>,
     pub projects: ProjectRules,
+    pub credit: CreditRules,
+}
+
+/// Rules that suspend an agency by itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreditRules {
+    /// This many upheld complaints within a year suspend the agency (一年内三次查实投诉).
+    pub complaints_to_suspend: usize,
+    /// How long such a suspension lasts.
+    pub suspension_days: i64,
+}
+
+impl Default for CreditRules {
+    fn default() -> Self {
+        CreditRules {
+            complaints_to_suspend: 3,
+            suspension_days: 90,
+        }
+    }
 }
 
 /// The time limits and thresholds of projects, per jurisdiction.
@@ -80,6 +99,7 @@ impl Settings {
             search_interval: Some(std::time::Duration::from_millis(200)),
             schedule_interval: Some(std::time::Duration::from_secs(15)),
             projects: ProjectRules::default(),
+            credit: CreditRules::default(),
         }
     }
 }

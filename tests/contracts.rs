@@ -712,3 +712,113 @@ async fn the_credit_record_explains_every_point_and_admins_add_penalties() {
         .iter()
         .any(|m| m["subject"] == "信用记录变更"));
 }
+
+#[tokio::test]
+async fn upheld_complaints_cost_credit_and_the_third_in_a_year_suspends_the_agency() {
+    let a = awarded().await;
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    let agency_id = a
+        .applicant
+        .get(&format!("/api/v1/contracts/{id}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["contract"]["agency_id"]
+        .as_i64()
+        .unwrap();
+    let admin = a.app.admin("complaints-admin").await;
+    let complain = format!("/api/v1/contracts/{id}/complaints");
+    assert_eq!(
+        a.winner
+            .post_json(&complain, json!({ "reason": "业主拖延付款" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        fields(&problem(a.applicant.post_json(&complain, json!({})).await).await),
+        ["reason"]
+    );
+
+    let mut outcomes = Vec::new();
+    for (n, decision) in ["dismiss", "uphold", "uphold", "uphold"].iter().enumerate() {
+        let filed = a
+            .applicant
+            .post_json(
+                &complain,
+                json!({ "reason": format!("外业人员第 {} 次未按约定到场", n + 1) }),
+            )
+            .await;
+        assert_eq!(filed.status(), StatusCode::CREATED);
+        let complaint = filed.json::<Value>().await.unwrap()["complaint"]["id"]
+            .as_i64()
+            .unwrap();
+        let path = format!("/api/v1/complaints/{complaint}/decision");
+        assert_eq!(
+            a.applicant
+                .post_json(&path, json!({ "decision": "uphold", "answer": "查实。" }))
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        let decided = admin
+            .post_json(
+                &path,
+                json!({ "decision": decision, "answer": "经调查核实，作出处理。" }),
+            )
+            .await;
+        outcomes.push(
+            decided.json::<Value>().await.unwrap()["complaint"]["suspended_agency"]
+                .as_bool()
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        outcomes,
+        [false, false, false, true],
+        "the third upheld complaint suspends"
+    );
+    let credit: Value = a
+        .app
+        .client()
+        .get(a.app.url(&format!("/api/v1/agencies/{agency_id}/credit")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(credit["credit"]["score"], 65, "80 − 3 × 5");
+    assert_eq!(
+        credit["credit"]["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["explanation"].as_str().unwrap().contains("投诉查实"))
+            .count(),
+        3
+    );
+    let agency: Value = admin
+        .get(&format!("/api/v1/agencies/{agency_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agency["agency"]["status"], "suspended");
+}

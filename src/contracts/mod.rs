@@ -1,6 +1,7 @@
 //! Contracts (合同) of awarded projects: recorded by one party, confirmed or
 //! returned by the other, changed only by amendments the other party confirms.
 
+pub mod complaints;
 pub mod deliveries;
 pub mod evaluations;
 pub mod model;

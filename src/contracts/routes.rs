@@ -1,5 +1,6 @@
 //! The contracts API.
 
+use super::complaints::{self, ComplaintDecision, ComplaintEnvelope, ComplaintInput};
 use super::deliveries::{self, AcceptanceInput, DeliveryEnvelope, DeliveryInput};
 use super::evaluations::{self, EvaluationEnvelope, EvaluationInput, EvaluationList, ReplyInput};
 use super::service::{self, AmendmentInput, ContractInput, DecisionInput};
@@ -150,4 +151,32 @@ pub async fn agency_evaluations(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<EvaluationList>> {
     Ok(Json(evaluations::public_of_agency(&state, id).await?))
+}
+
+/// The applicant complains about the agency's performance under the contract.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/complaints", tag = "contracts", request_body = ComplaintInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 201, body = ComplaintEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn complain(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ComplaintInput>,
+) -> AppResult<(StatusCode, Json<ComplaintEnvelope>)> {
+    let complaint = complaints::file(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(ComplaintEnvelope { complaint })))
+}
+
+/// An administrator upholds (查实) or dismisses a complaint with a written answer.
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/decision", tag = "contracts", request_body = ComplaintDecision,
+    params(("id" = i64, Path, description = "Complaint id")),
+    responses((status = 200, body = ComplaintEnvelope), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn decide_complaint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ComplaintDecision>,
+) -> AppResult<Json<ComplaintEnvelope>> {
+    let complaint = complaints::decide(&state, &user, id, input).await?;
+    Ok(Json(ComplaintEnvelope { complaint }))
 }

@@ -476,6 +476,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        agency_id -> BigInt,
+        filed_by -> BigInt,
+        reason -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delivery_files (delivery_id, attachment_id) {
         delivery_id -> BigInt,
         attachment_id -> BigInt,
@@ -527,6 +542,7 @@ diesel::joinable!(contracts -> projects (project_id));
 diesel::joinable!(contract_amendments -> contracts (contract_id));
 diesel::joinable!(deliveries -> contracts (contract_id));
 diesel::joinable!(evaluations -> contracts (contract_id));
+diesel::joinable!(complaints -> contracts (contract_id));
 diesel::joinable!(delivery_files -> deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -560,4 +576,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_files,
     evaluations,
     credit_events,
+    complaints,
 );

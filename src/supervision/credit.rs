@@ -5,11 +5,13 @@
 //! Formula (published in docs/API.md): start at 80; each evaluation adds
 //! (average rating − 3) × 2 points (−4 … +4); each late delivery −3; each
 //! abandoned selection (放弃中选, also a missed confirmation) −5; each upheld
-//! objection against its selection −5; administrators' penalties and rewards
+//! objection against its selection −5; each upheld complaint −5; administrators' penalties and rewards
 //! as recorded (−30 … +10). Only facts of the last 365 days count; the score
 //! is kept within 0 … 100.
 
-use crate::db::schema::{contracts, credit_events, deliveries, evaluations, objections, signups};
+use crate::db::schema::{
+    complaints, contracts, credit_events, deliveries, evaluations, objections, signups,
+};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -42,6 +44,10 @@ pub enum Fact {
         at: NaiveDateTime,
         project: String,
     },
+    UpheldComplaint {
+        at: NaiveDateTime,
+        project: String,
+    },
     Adjustment {
         at: NaiveDateTime,
         points: i64,
@@ -56,6 +62,7 @@ impl Fact {
             | Fact::LateDelivery { at, .. }
             | Fact::Abandoned { at, .. }
             | Fact::UpheldObjection { at, .. }
+            | Fact::UpheldComplaint { at, .. }
             | Fact::Adjustment { at, .. } => *at,
         }
     }
@@ -103,6 +110,9 @@ pub fn points(fact: &Fact) -> (i64, String) {
             -5,
             format!("{} 异议成立、取消中选资格, 项目 {project}", day(at)),
         ),
+        Fact::UpheldComplaint { at, project } => {
+            (-5, format!("{} 投诉查实, 项目 {project}", day(at)))
+        }
         Fact::Adjustment { at, points, reason } => {
             (*points, format!("{} 管理员记录：{reason}", day(at)))
         }
@@ -208,6 +218,27 @@ pub fn facts_of(conn: &mut DbConnection, agency_ids: &[i64]) -> AppResult<HashMa
                     .entry(agency)
                     .or_default()
                     .push(Fact::UpheldObjection {
+                        at,
+                        project: number.unwrap_or_default(),
+                    });
+            }
+        }
+        let rows: Vec<(i64, Option<NaiveDateTime>, Option<String>)> = complaints::table
+            .inner_join(contracts::table.inner_join(projects::table))
+            .filter(complaints::agency_id.eq_any(chunk))
+            .filter(complaints::status.eq("upheld"))
+            .select((
+                complaints::agency_id,
+                complaints::decided_at,
+                projects::number,
+            ))
+            .load(conn)?;
+        for (agency, at, number) in rows {
+            if let Some(at) = at {
+                facts
+                    .entry(agency)
+                    .or_default()
+                    .push(Fact::UpheldComplaint {
                         at,
                         project: number.unwrap_or_default(),
                     });

@@ -172,6 +172,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::contracts::routes::evaluate),
         )
         .route(
+            "/api/v1/contracts/{id}/complaints",
+            post(crate::contracts::routes::complain),
+        )
+        .route(
+            "/api/v1/complaints/{id}/decision",
+            post(crate::contracts::routes::decide_complaint),
+        )
+        .route(
             "/api/v1/evaluations/{id}/reply",
             post(crate::contracts::routes::reply),
         )

@@ -65,6 +65,8 @@ use utoipa::OpenApi;
         crate::contracts::routes::evaluate,
         crate::contracts::routes::reply,
         crate::contracts::routes::agency_evaluations,
+        crate::contracts::routes::complain,
+        crate::contracts::routes::decide_complaint,
         crate::supervision::credit_routes::show,
         crate::supervision::credit_routes::record,
     ),

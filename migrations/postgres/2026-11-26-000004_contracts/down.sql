@@ -1,1 +1,1 @@
-DROP TABLE credit_events;
+DROP TABLE complaints;

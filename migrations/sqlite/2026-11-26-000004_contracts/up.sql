@@ -95,3 +95,18 @@ CREATE TABLE credit_events (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX credit_events_agency ON credit_events(agency_id);
+
+-- Complaints (投诉) of the applicant about the agency's performance, handled by an administrator.
+CREATE TABLE complaints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    contract_id BIGINT NOT NULL REFERENCES contracts(id),
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    filed_by BIGINT NOT NULL REFERENCES users(id),
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'upheld', 'dismissed')),
+    answer TEXT,
+    decided_by BIGINT REFERENCES users(id),
+    decided_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX complaints_agency ON complaints(agency_id);

@@ -1,0 +1,319 @@
+//! Complaints (投诉) of the applicant about the agency's performance under a
+//! contract, handled by an administrator with a written answer. An upheld
+//! complaint costs credit, and the configured number of them within a year
+//! suspends the agency by itself.
+
+use super::rules::Party;
+use super::service::{contract_parties, Parties};
+use crate::accounts::Role;
+use crate::agencies::rules::AgencyStatus;
+use crate::app::AppState;
+use crate::config::CreditRules;
+use crate::db::schema::{agencies, complaints};
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::supervision::{journal, Actor, Event, Publish};
+use crate::web::auth::CurrentUser;
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintInput {
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintDecision {
+    /// `uphold` (查实) or `dismiss`.
+    pub decision: Option<String>,
+    pub answer: Option<String>,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = complaints)]
+pub struct ComplaintRow {
+    pub id: i64,
+    pub contract_id: i64,
+    pub agency_id: i64,
+    pub filed_by: i64,
+    pub reason: String,
+    pub status: String,
+    pub answer: Option<String>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ComplaintView {
+    pub id: i64,
+    pub contract_id: i64,
+    pub agency_id: i64,
+    pub reason: String,
+    /// `pending`, `upheld` or `dismissed`.
+    pub status: String,
+    pub answer: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// Whether deciding it suspended the agency.
+    pub suspended_agency: bool,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ComplaintEnvelope {
+    pub complaint: ComplaintView,
+}
+
+fn view(c: &ComplaintRow, suspended_agency: bool) -> ComplaintView {
+    ComplaintView {
+        id: c.id,
+        contract_id: c.contract_id,
+        agency_id: c.agency_id,
+        reason: c.reason.clone(),
+        status: c.status.clone(),
+        answer: c.answer.clone(),
+        decided_at: c.decided_at.map(|t| t.and_utc()),
+        created_at: c.created_at.and_utc(),
+        suspended_agency,
+    }
+}
+
+fn text(value: Option<&str>, field: &str, label: &str) -> AppResult<String> {
+    let value = value.map(str::trim).unwrap_or_default();
+    if !(5..=4000).contains(&value.chars().count()) {
+        return Err(AppError::Invalid(vec![crate::error::FieldError {
+            field: field.into(),
+            message_zh: format!("请填写{label}（5–4000 字）。"),
+            message_en: format!("{field} must have 5 to 4000 characters."),
+        }]));
+    }
+    Ok(value.to_owned())
+}
+
+/// Whether this many upheld complaints within a year suspend the agency (pure).
+pub fn suspension_due(upheld_within_a_year: usize, rules: &CreditRules) -> bool {
+    rules.complaints_to_suspend > 0 && upheld_within_a_year >= rules.complaints_to_suspend
+}
+
+/// The applicant complains about the agency's performance under a contract.
+pub async fn file(
+    state: &AppState,
+    user: &CurrentUser,
+    contract_id: i64,
+    input: ComplaintInput,
+) -> AppResult<ComplaintView> {
+    let reason = text(input.reason.as_deref(), "reason", "投诉事实和理由")?;
+    let clock = state.clock.clone();
+    let user = user.clone();
+    state
+        .db
+        .write(move |conn| {
+            let now = clock.now();
+            let Parties {
+                contract,
+                loaded,
+                party,
+                ..
+            } = contract_parties(conn, contract_id, &user)?;
+            if party != Some(Party::Applicant) {
+                return Err(if party.is_some() {
+                    AppError::Forbidden
+                } else {
+                    AppError::NotFound
+                });
+            }
+            let id: i64 = diesel::insert_into(complaints::table)
+                .values((
+                    complaints::contract_id.eq(contract_id),
+                    complaints::agency_id.eq(contract.agency_id),
+                    complaints::filed_by.eq(user.user.id),
+                    complaints::reason.eq(&reason),
+                    complaints::status.eq("pending"),
+                    complaints::created_at.eq(now.naive_utc()),
+                ))
+                .returning(complaints::id)
+                .get_result(conn)?;
+            journal(
+                conn,
+                now,
+                &Actor::user(user.user.id, &user.user.username),
+                Event {
+                    action: "complaint.filed",
+                    entity_type: "contract",
+                    entity_id: contract_id.to_string(),
+                    detail: json!({ "complaint_id": id, "reason": reason }),
+                },
+                Publish::Yes,
+            )?;
+            for admin in crate::projects::service::admins(conn)? {
+                crate::messages::send(
+                    conn,
+                    now,
+                    admin,
+                    "收到投诉",
+                    &format!(
+                        "项目“{}”的项目业主投诉了中选机构，请处理。",
+                        loaded.project.title
+                    ),
+                    &loaded.link(),
+                )?;
+            }
+            let row: ComplaintRow = complaints::table
+                .find(id)
+                .select(ComplaintRow::as_select())
+                .first(conn)?;
+            Ok(view(&row, false))
+        })
+        .await
+}
+
+/// Suspends the agency for the configured period, as an administrator would.
+fn suspend(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    agency_id: i64,
+    upheld: usize,
+    rules: &CreditRules,
+) -> AppResult<bool> {
+    let (status, owner, until): (String, i64, Option<NaiveDateTime>) = agencies::table
+        .find(agency_id)
+        .select((
+            agencies::status,
+            agencies::owner_user_id,
+            agencies::status_until,
+        ))
+        .first(conn)?;
+    let current = AgencyStatus::parse(&status)
+        .map(|s| crate::agencies::rules::effective_status(s, until, now));
+    if current != Some(AgencyStatus::Admitted) {
+        return Ok(false);
+    }
+    let end = now + Duration::days(rules.suspension_days);
+    let reason = format!("一年内投诉查实 {upheld} 次，依规则自动暂停");
+    diesel::update(agencies::table.find(agency_id))
+        .set((
+            agencies::status.eq(AgencyStatus::Suspended.as_str()),
+            agencies::status_reason.eq(&reason),
+            agencies::status_until.eq(Some(end.naive_utc())),
+            agencies::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    // The agency in the change log: its offerings leave search.
+    journal(
+        conn,
+        now,
+        &Actor::system(),
+        Event {
+            action: "agency.suspended",
+            entity_type: "agency",
+            entity_id: agency_id.to_string(),
+            detail: json!({ "from": "admitted", "to": "suspended", "reason": reason, "until": end }),
+        },
+        Publish::Yes,
+    )?;
+    crate::messages::send(
+        conn,
+        now,
+        owner,
+        "机构已被暂停",
+        &format!(
+            "{reason}，至 {}。暂停期间不能报名，服务不在检索中展示。",
+            crate::web::format_time(end.naive_utc())
+        ),
+        "/my/agency",
+    )?;
+    Ok(true)
+}
+
+/// An administrator upholds or dismisses a complaint with a written answer.
+pub async fn decide(
+    state: &AppState,
+    user: &CurrentUser,
+    complaint_id: i64,
+    input: ComplaintDecision,
+) -> AppResult<ComplaintView> {
+    user.require(&[Role::Admin])?;
+    let uphold = match input.decision.as_deref() {
+        Some("uphold") => true,
+        Some("dismiss") => false,
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "处理结论应为 uphold（查实）或 dismiss（不成立）。",
+                "decision must be uphold or dismiss.",
+            ))
+        }
+    };
+    let answer = text(input.answer.as_deref(), "answer", "书面答复")?;
+    let rules = state.settings.credit.clone();
+    let clock = state.clock.clone();
+    let user = user.clone();
+    state
+        .db
+        .write(move |conn| {
+            let now = clock.now();
+            let row: ComplaintRow = complaints::table.find(complaint_id).select(ComplaintRow::as_select()).first(conn).optional()?.ok_or(AppError::NotFound)?;
+            if row.status != "pending" {
+                return Err(AppError::conflict("该投诉已处理。", "The complaint has been decided already."));
+            }
+            diesel::update(complaints::table.find(complaint_id))
+                .set((
+                    complaints::status.eq(if uphold { "upheld" } else { "dismissed" }),
+                    complaints::answer.eq(&answer),
+                    complaints::decided_by.eq(Some(user.user.id)),
+                    complaints::decided_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+            // The agency entity: its credit changed, search re-ranks it.
+            journal(
+                conn,
+                now,
+                &Actor::user(user.user.id, &user.user.username),
+                Event { action: "complaint.decided", entity_type: "agency", entity_id: row.agency_id.to_string(), detail: json!({ "complaint_id": complaint_id, "upheld": uphold, "answer": answer }) },
+                Publish::Yes,
+            )?;
+            let owner: i64 = agencies::table.find(row.agency_id).select(agencies::owner_user_id).first(conn)?;
+            let outcome = if uphold { "投诉查实" } else { "投诉不成立" };
+            crate::messages::send(conn, now, row.filed_by, "投诉已处理", &format!("您的投诉已处理：{outcome}。答复：{answer}"), "/messages")?;
+            crate::messages::send(conn, now, owner, "投诉处理结果", &format!("针对贵机构的投诉已处理：{outcome}。答复：{answer}"), "/messages")?;
+            let mut suspended = false;
+            if uphold {
+                let since = (now - Duration::days(365)).naive_utc();
+                let upheld: i64 = complaints::table
+                    .filter(complaints::agency_id.eq(row.agency_id))
+                    .filter(complaints::status.eq("upheld"))
+                    .filter(complaints::decided_at.gt(since))
+                    .count()
+                    .get_result(conn)?;
+                let upheld = usize::try_from(upheld).unwrap_or(0);
+                if suspension_due(upheld, &rules) {
+                    suspended = suspend(conn, now, row.agency_id, upheld, &rules)?;
+                }
+            }
+            let row: ComplaintRow = complaints::table.find(complaint_id).select(ComplaintRow::as_select()).first(conn)?;
+            Ok(view(&row, suspended))
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_third_upheld_complaint_in_a_year_suspends() {
+        let rules = CreditRules::default();
+        assert!(!suspension_due(2, &rules));
+        assert!(suspension_due(3, &rules));
+        let off = CreditRules {
+            complaints_to_suspend: 0,
+            ..rules
+        };
+        assert!(!suspension_due(10, &off), "0 turns the rule off");
+    }
+}
