@@ -57,7 +57,12 @@ async fn awarded() -> Awarded {
     app.advance(Duration::days(7));
     app.run_scheduler().await;
     let applicant = app.again(&applicant).await;
-    assert_eq!(applicant.project(id).await["status"], "awarded");
+    let awarded = applicant.project(id).await;
+    assert_eq!(awarded["status"], "awarded");
+    assert!(
+        at(&awarded["contract_due_at"]) > at(&awarded["awarded_at"]) + Duration::days(5),
+        "five working days to record the contract"
+    );
     let winner = app.again(&winner).await;
     let loser = app.again(&agencies[0].0).await;
     Awarded {

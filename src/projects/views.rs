@@ -148,6 +148,8 @@ pub struct ProjectView {
     pub confirmation_deadline: Option<DateTime<Utc>>,
     pub publicity_ends_at: Option<DateTime<Utc>>,
     pub awarded_at: Option<DateTime<Utc>>,
+    /// The contract is due by then (5 working days after the award by default).
+    pub contract_due_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub winner: Option<SignupView>,
     /// Every sign-up of the current round; `null` while sealed.
