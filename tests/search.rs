@@ -264,6 +264,54 @@ async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
     );
 }
 
+/// The search keeps the catalogue in memory: an item edited on this node
+/// shows at once, one edited by another node once the sync has read it.
+#[tokio::test]
+async fn edited_service_items_show_in_the_results() {
+    let app = TestApp::new().await;
+    let (admin, ..) = market(&app).await;
+    let topo = app.item_id("ZJ027").await;
+    let item_name = |found: &Value| found["hits"][0]["offering"]["service_item"]["name"].clone();
+    let facet_label = |found: &Value| found["facets"]["service_items"][0]["label"].clone();
+    let before = search(&app, "q=地形图测绘").await;
+    assert_eq!(item_name(&before), "地形图测绘");
+
+    // Another node renames the item: a row and a change, nothing in this node's memory.
+    app.db
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use zhongjie::db::schema::service_items;
+            diesel::update(service_items::table.find(topo))
+                .set(service_items::name.eq("地形图测绘（更名）"))
+                .execute(conn)?;
+            let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+            zhongjie::supervision::changes::publish(
+                conn,
+                now,
+                "service_item",
+                &topo.to_string(),
+                "service_item.updated",
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    app.sync_search().await;
+    let renamed = search(&app, "q=地形图测绘").await;
+    assert_eq!(item_name(&renamed), "地形图测绘（更名）", "{renamed}");
+    assert_eq!(facet_label(&renamed), "地形图测绘（更名）", "{renamed}");
+
+    // Retired on this node: its offerings leave the results before any sync.
+    let retired = admin
+        .patch_json(
+            &format!("/api/v1/service-items/{topo}"),
+            json!({ "status": "retired" }),
+        )
+        .await;
+    assert_eq!(retired.status(), StatusCode::OK);
+    assert!(titles(&search(&app, "q=地形图测绘").await).is_empty());
+}
+
 #[tokio::test]
 async fn the_index_resumes_after_a_restart_without_losing_or_repeating_anything() {
     let app = TestApp::new().await;

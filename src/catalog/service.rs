@@ -150,7 +150,7 @@ pub async fn save_item(
     patch: ItemPatch,
 ) -> AppResult<ServiceItemView> {
     let now = state.now();
-    state
+    let saved = state
         .db
         .write(move |conn| {
             let requirements = rules::validate_item(&patch, id.is_none(), &known_types(conn)?).map_err(AppError::Invalid)?;
@@ -206,7 +206,11 @@ pub async fn save_item(
             )?;
             Ok(after)
         })
-        .await
+        .await;
+    if saved.is_ok() {
+        state.search.reference().forget_catalogue();
+    }
+    saved
 }
 
 fn joined(list: &Option<Vec<String>>, separator: &str) -> Option<String> {

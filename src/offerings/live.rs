@@ -14,14 +14,37 @@ use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// `IN (…)` lists stay below every backend's limit on bound parameters.
 pub const CHUNK: usize = 500;
 
+/// Every service item and its requirements: what the rules need of the
+/// catalogue. It changes only when an administrator edits an item, so the
+/// search path keeps one in memory (`search::reference`).
+pub struct Catalogue {
+    pub items: HashMap<i64, ServiceItemRow>,
+    pub requirements: HashMap<i64, Vec<Requirement>>,
+}
+
+impl Catalogue {
+    pub fn load(conn: &mut DbConnection) -> AppResult<Catalogue> {
+        let items = service_items::table
+            .select(ServiceItemRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        Ok(Catalogue {
+            items,
+            requirements: catalog::rule_requirements(conn)?,
+        })
+    }
+}
+
 pub struct LiveContext {
     now: DateTime<Utc>,
-    requirements: HashMap<i64, Vec<Requirement>>,
-    items: HashMap<i64, ServiceItemRow>,
+    catalogue: Arc<Catalogue>,
     agencies: HashMap<i64, AgencyRow>,
     /// Valid qualifications of each agency, with the moment each expires.
     held: HashMap<i64, Vec<(HeldQualification, DateTime<Utc>)>>,
@@ -33,6 +56,18 @@ impl LiveContext {
         conn: &mut DbConnection,
         agency_ids: &[i64],
         now: DateTime<Utc>,
+    ) -> AppResult<LiveContext> {
+        let catalogue = Arc::new(Catalogue::load(conn)?);
+        LiveContext::with_catalogue(conn, agency_ids, now, catalogue)
+    }
+
+    /// The same with a catalogue already at hand: only the agencies and their
+    /// qualifications are read.
+    pub fn with_catalogue(
+        conn: &mut DbConnection,
+        agency_ids: &[i64],
+        now: DateTime<Utc>,
+        catalogue: Arc<Catalogue>,
     ) -> AppResult<LiveContext> {
         let mut ids = agency_ids.to_vec();
         ids.sort_unstable();
@@ -65,16 +100,9 @@ impl LiveContext {
                     .push((held_now, expires));
             }
         }
-        let items = service_items::table
-            .select(ServiceItemRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
         Ok(LiveContext {
             now,
-            requirements: catalog::rule_requirements(conn)?,
-            items,
+            catalogue,
             agencies: agency_rows,
             held,
         })
@@ -85,16 +113,19 @@ impl LiveContext {
     }
 
     pub fn item(&self, id: i64) -> Option<&ServiceItemRow> {
-        self.items.get(&id)
+        self.catalogue.items.get(&id)
     }
 
     /// Why an offering of this agency for this item may not be live now.
     pub fn refusals(&self, agency_id: i64, item_id: i64) -> Vec<String> {
-        let (Some(agency), Some(item)) = (self.agencies.get(&agency_id), self.items.get(&item_id))
-        else {
+        let (Some(agency), Some(item)) = (
+            self.agencies.get(&agency_id),
+            self.catalogue.items.get(&item_id),
+        ) else {
             return vec!["机构或服务事项不存在。".to_owned()];
         };
         let requirements = self
+            .catalogue
             .requirements
             .get(&item_id)
             .map(Vec::as_slice)
@@ -124,6 +155,7 @@ impl LiveContext {
             return None;
         }
         let requirements = self
+            .catalogue
             .requirements
             .get(&item_id)
             .map(Vec::as_slice)

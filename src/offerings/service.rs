@@ -1,6 +1,6 @@
 //! Creating, editing, publishing and reading offerings; deciding which are live.
 
-use super::live::{LiveContext, CHUNK};
+use super::live::{Catalogue, LiveContext, CHUNK};
 use super::model::OfferingRow;
 use super::rules::{self, OfferingInput, OfferingTerms};
 use super::views::{OfferingAgency, OfferingItem, OfferingView};
@@ -24,6 +24,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 fn item_row(conn: &mut DbConnection, id: i64) -> AppResult<Option<ServiceItemRow>> {
     Ok(service_items::table
@@ -68,11 +69,25 @@ fn views_of(
     now: DateTime<Utc>,
     explain: bool,
 ) -> AppResult<Vec<OfferingView>> {
+    let catalogue = Arc::new(Catalogue::load(conn)?);
+    let names = catalog::division_names(conn)?;
+    views_with(conn, rows, now, explain, catalogue, &names)
+}
+
+/// `views_of` with the catalogue and division names at hand: the rows'
+/// agencies, qualifications and regions are read in a few queries.
+fn views_with(
+    conn: &mut DbConnection,
+    rows: &[OfferingRow],
+    now: DateTime<Utc>,
+    explain: bool,
+    catalogue: Arc<Catalogue>,
+    names: &HashMap<String, String>,
+) -> AppResult<Vec<OfferingView>> {
     let agency_ids: Vec<i64> = rows.iter().map(|r| r.agency_id).collect();
-    let context = LiveContext::load(conn, &agency_ids, now)?;
+    let context = LiveContext::with_catalogue(conn, &agency_ids, now, catalogue)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut regions = regions_of(conn, &ids)?;
-    let names = catalog::division_names(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let (Some(agency), Some(item)) = (
@@ -124,21 +139,25 @@ fn can_manage(user: Option<&CurrentUser>, agency: &AgencyRow) -> bool {
 }
 
 /// Views of these offerings in the given order, live ones only (search hits
-/// are checked against the database once more before they are shown).
+/// are checked against the database once more before they are shown). The
+/// catalogue and division names come from the caller, who may keep them.
 pub fn live_views_by_ids(
     conn: &mut DbConnection,
     ids: &[i64],
     now: DateTime<Utc>,
+    catalogue: Arc<Catalogue>,
+    names: &HashMap<String, String>,
 ) -> AppResult<Vec<OfferingView>> {
     let rows: Vec<OfferingRow> = offerings::table
         .filter(offerings::id.eq_any(ids))
         .select(OfferingRow::as_select())
         .load(conn)?;
-    let mut views: HashMap<i64, OfferingView> = views_of(conn, &rows, now, false)?
-        .into_iter()
-        .filter(|v| v.live)
-        .map(|v| (v.id, v))
-        .collect();
+    let mut views: HashMap<i64, OfferingView> =
+        views_with(conn, &rows, now, false, catalogue, names)?
+            .into_iter()
+            .filter(|v| v.live)
+            .map(|v| (v.id, v))
+            .collect();
     Ok(ids.iter().filter_map(|id| views.remove(id)).collect())
 }
 

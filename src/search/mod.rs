@@ -6,6 +6,7 @@
 pub mod docs;
 pub mod pages;
 pub mod places;
+pub mod reference;
 pub mod reindex;
 pub mod routes;
 pub mod sync;
@@ -19,10 +20,12 @@ use std::sync::{Arc, RwLock};
 const POINTER: &str = "CURRENT";
 const FIRST_GENERATION: &str = "index-1";
 
-/// The index in use, replaceable when a rebuild is swapped in.
+/// The index in use, replaceable when a rebuild is swapped in, and the
+/// reference data searches join their hits with.
 pub struct SearchService {
     root: PathBuf,
     current: RwLock<(String, Arc<SearchIndex>)>,
+    reference: reference::ReferenceCache,
 }
 
 fn read_pointer(root: &Path) -> String {
@@ -67,11 +70,16 @@ impl SearchService {
         Ok(SearchService {
             root,
             current: RwLock::new((generation, Arc::new(index))),
+            reference: reference::ReferenceCache::default(),
         })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    pub fn reference(&self) -> &reference::ReferenceCache {
+        &self.reference
     }
 
     pub fn current(&self) -> Arc<SearchIndex> {

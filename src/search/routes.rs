@@ -6,11 +6,13 @@ use crate::agencies::views::AgencyView;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::offerings::views::OfferingView;
+use crate::search::reference::Divisions;
 use crate::web::paging::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use axum::extract::{Query, State};
 use axum::Json;
 use search_index::{AgencyQuery, OfferingQuery, Sort};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// What the search box and the filter links send.
@@ -149,16 +151,15 @@ pub struct OfferingSearch {
     pub meta: ListMeta,
 }
 
-/// 江西's divisions by name, for place names typed into the search box.
-async fn places(state: &AppState) -> AppResult<Vec<(String, String)>> {
+/// Division names and places, from memory after the first request.
+async fn divisions(state: &AppState) -> AppResult<Arc<Divisions>> {
+    if let Some(loaded) = state.search.reference().loaded_divisions() {
+        return Ok(loaded);
+    }
+    let search = state.search.clone();
     state
         .db
-        .run(|conn| {
-            Ok(crate::agencies::service::region_choices(conn)?
-                .into_iter()
-                .map(|(code, name, _)| (code, name))
-                .collect())
-        })
+        .run(move |conn| search.reference().divisions(conn))
         .await
 }
 
@@ -169,9 +170,10 @@ pub async fn search_offerings(
 ) -> AppResult<OfferingSearch> {
     let now = state.now();
     let mut query = params.to_query(now).map_err(AppError::Invalid)?;
+    let divisions = divisions(state).await?;
     if query.region.is_none() {
         // "环评 南昌": the place narrows the region instead of being searched as a word.
-        let (rest, region) = super::places::take_place(&query.text, &places(state).await?);
+        let (rest, region) = super::places::take_place(&query.text, &divisions.places);
         if region.is_some() {
             query.text = rest;
             query.region = region;
@@ -184,16 +186,21 @@ pub async fn search_offerings(
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("search: {e}")))?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-    let (views, names, items) = state
+    // One trip to the database for the page: the hits' offerings, agencies,
+    // qualifications and regions; the catalogue is usually in memory.
+    let (search, names) = (state.search.clone(), divisions.clone());
+    let (views, catalogue) = state
         .db
         .run(move |conn| {
-            let views = crate::offerings::service::live_views_by_ids(conn, &ids, now)?;
-            let names = crate::catalog::service::division_names(conn)?;
-            let items = crate::catalog::service::list_items(
+            let catalogue = search.reference().catalogue(conn)?;
+            let views = crate::offerings::service::live_views_by_ids(
                 conn,
-                crate::catalog::service::Include::Retired,
+                &ids,
+                now,
+                catalogue.clone(),
+                &names.names,
             )?;
-            Ok((views, names, items))
+            Ok((views, catalogue))
         })
         .await?;
     let mut views: std::collections::HashMap<i64, OfferingView> =
@@ -215,7 +222,11 @@ pub async fn search_offerings(
             .region_facets
             .into_iter()
             .map(|(code, count)| Facet {
-                label: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
+                label: divisions
+                    .names
+                    .get(&code)
+                    .cloned()
+                    .unwrap_or_else(|| code.clone()),
                 value: code,
                 count,
             })
@@ -224,9 +235,9 @@ pub async fn search_offerings(
             .service_item_facets
             .into_iter()
             .map(|(id, count)| Facet {
-                label: items
-                    .iter()
-                    .find(|i| i.id == id)
+                label: catalogue
+                    .items
+                    .get(&id)
                     .map(|i| i.name.clone())
                     .unwrap_or_default(),
                 value: id.to_string(),

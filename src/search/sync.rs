@@ -94,7 +94,12 @@ pub fn catch_up(db: &Db, search: &SearchService, now: DateTime<Utc>) -> AppResul
             .limit(BATCH)
             .select((changes::seq, changes::entity_type, changes::entity_id))
             .load(conn)?;
-        let batch = documents_for(conn, &touched(&rows), now)?;
+        let touched = touched(&rows);
+        if !touched.service_items.is_empty() {
+            // An item edited on any node: this node's searches read the catalogue again.
+            search.reference().forget_catalogue();
+        }
+        let batch = documents_for(conn, &touched, now)?;
         Ok((rows, batch))
     })?;
     let Some((last, _, _)) = rows.last() else {
