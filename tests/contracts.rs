@@ -827,3 +827,94 @@ async fn upheld_complaints_cost_credit_and_the_third_in_a_year_suspends_the_agen
         .unwrap();
     assert_eq!(agency["agency"]["status"], "suspended");
 }
+
+#[tokio::test]
+async fn the_watch_reminds_before_a_deadline_and_marks_it_overdue_after_each_once() {
+    let a = awarded().await;
+    let due = at(&a.applicant.project(a.project).await["contract_due_at"]);
+    a.app.clock.set(due - Duration::hours(20));
+    let report = a.app.run_scheduler().await;
+    assert_eq!(
+        (
+            report.contract_steps.reminded,
+            report.contract_steps.overdue
+        ),
+        (1, 0)
+    );
+    assert_eq!(
+        a.app.run_scheduler().await.contract_steps.reminded,
+        0,
+        "once"
+    );
+    a.app.clock.set(due);
+    let report = a.app.run_scheduler().await;
+    assert_eq!(
+        (
+            report.contract_steps.reminded,
+            report.contract_steps.overdue
+        ),
+        (0, 1)
+    );
+    assert_eq!(
+        a.app.run_scheduler().await.contract_steps.overdue,
+        0,
+        "once"
+    );
+    let winner = a.app.again(&a.winner).await;
+    let messages: Value = winner.get("/api/v1/messages").await.json().await.unwrap();
+    assert!(
+        messages["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["subject"] == "已逾期"),
+        "both parties hear of it"
+    );
+
+    // Late, the contract is still recorded; then the delivery is watched up to its end date.
+    let applicant = a.app.again(&a.applicant).await;
+    let file = upload(&a.app, &applicant, "合同.pdf").await;
+    let mut late_terms = terms(3_100_000, file);
+    late_terms["start_date"] = json!("2026-03-30");
+    late_terms["end_date"] = json!("2026-04-30");
+    let recorded = applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            late_terms,
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    // 24:00 China time of 30 April is 16:00 UTC.
+    let end = DateTime::parse_from_rfc3339("2026-04-30T16:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    a.app.clock.set(end - Duration::hours(20));
+    assert_eq!(
+        a.app.run_scheduler().await.contract_steps.reminded,
+        1,
+        "the agency is reminded of the delivery"
+    );
+    a.app.clock.set(end);
+    assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 1);
+    let winner = a.app.again(&a.winner).await;
+    let messages: Value = winner.get("/api/v1/messages").await.json().await.unwrap();
+    let subjects: Vec<&str> = messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&"期限将至") && subjects.iter().filter(|s| **s == "已逾期").count() == 2,
+        "{subjects:?}"
+    );
+}

@@ -9,3 +9,4 @@ pub mod routes;
 pub mod rules;
 pub mod service;
 pub mod views;
+pub mod watch;

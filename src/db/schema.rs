@@ -491,6 +491,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    deadline_marks (id) {
+        id -> BigInt,
+        step -> Text,
+        project_id -> BigInt,
+        due_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
+        overdue_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     delivery_files (delivery_id, attachment_id) {
         delivery_id -> BigInt,
         attachment_id -> BigInt,
@@ -577,4 +588,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluations,
     credit_events,
     complaints,
+    deadline_marks,
 );

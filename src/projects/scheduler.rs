@@ -23,6 +23,8 @@ pub struct ScheduleReport {
     pub reminded: usize,
     /// Accepted contracts whose evaluation window passed: the neutral default recorded.
     pub evaluations_defaulted: usize,
+    /// The contract steps' reminders and overdue marks.
+    pub contract_steps: crate::contracts::watch::WatchReport,
     /// Projects whose step failed, with the error; the others still moved.
     pub failed: Vec<(i64, String)>,
 }
@@ -122,6 +124,7 @@ pub fn run_once(
     report.reminded = remind(db, now)?;
     report.evaluations_defaulted =
         crate::contracts::evaluations::record_defaults(db, now, calendar)?;
+    report.contract_steps = crate::contracts::watch::run_once(db, now, calendar)?;
     Ok(report)
 }
 

@@ -1,1 +1,1 @@
-DROP TABLE complaints;
+DROP TABLE deadline_marks;

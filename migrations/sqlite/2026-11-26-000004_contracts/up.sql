@@ -110,3 +110,16 @@ CREATE TABLE complaints (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX complaints_agency ON complaints(agency_id);
+
+-- The deadline watch of the steps after the award: one row per step and
+-- project, marking the reminder sent before the deadline and the overdue
+-- mark after it (the supervision pages read these).
+CREATE TABLE deadline_marks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    step TEXT NOT NULL CHECK (step IN ('contract', 'delivery', 'evaluation')),
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    due_at TIMESTAMP NOT NULL,
+    reminded_at TIMESTAMP,
+    overdue_at TIMESTAMP,
+    UNIQUE (step, project_id)
+);
