@@ -89,7 +89,9 @@ async fn verify_audit_passes_an_intact_chain_and_names_an_edited_event() {
     let intact = zhongjie(&app, &["verify", "audit"]);
     assert!(
         intact.status.success(),
-        "{}",
+        "status {:?}, stdout {}, stderr {}",
+        intact.status,
+        String::from_utf8_lossy(&intact.stdout),
         String::from_utf8_lossy(&intact.stderr)
     );
     let stdout = String::from_utf8_lossy(&intact.stdout);
