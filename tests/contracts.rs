@@ -918,3 +918,129 @@ async fn the_watch_reminds_before_a_deadline_and_marks_it_overdue_after_each_onc
         "{subjects:?}"
     );
 }
+
+#[tokio::test]
+async fn the_service_is_suspended_by_agreement_resumed_and_terminated_by_an_admin() {
+    let a = awarded().await;
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    let stop = format!("/api/v1/contracts/{id}/stoppages");
+    let early = a
+        .winner
+        .post_json(
+            &stop,
+            json!({ "action": "suspend", "reason": "现场封闭施工" }),
+        )
+        .await;
+    assert_eq!(
+        early.status(),
+        StatusCode::CONFLICT,
+        "only a contract in force is suspended"
+    );
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(
+        fields(
+            &problem(
+                a.winner
+                    .post_json(
+                        &stop,
+                        json!({ "action": "pause", "reason": "现场封闭施工" })
+                    )
+                    .await
+            )
+            .await
+        ),
+        ["action"]
+    );
+
+    let proposed = a
+        .winner
+        .post_json(
+            &stop,
+            json!({ "action": "suspend", "reason": "现场封闭施工，无法进场测量" }),
+        )
+        .await;
+    assert_eq!(proposed.status(), StatusCode::CREATED);
+    let proposal = proposed.json::<Value>().await.unwrap()["stoppage"].clone();
+    assert_eq!(
+        proposal["contract_status"], "confirmed",
+        "nothing changes until the other party agrees"
+    );
+    let decide = format!(
+        "/api/v1/contracts/{id}/stoppages/{}/confirmation",
+        proposal["id"]
+    );
+    assert_eq!(
+        a.winner
+            .post_json(&decide, json!({ "accept": true }))
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "not by its proposer"
+    );
+    let agreed = a
+        .applicant
+        .post_json(&decide, json!({ "accept": true }))
+        .await;
+    assert_eq!(
+        agreed.json::<Value>().await.unwrap()["stoppage"]["contract_status"],
+        "suspended"
+    );
+    let report = upload(&a.app, &a.winner, "成果.pdf").await;
+    let delivered = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/deliveries"),
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(
+        delivered.status(),
+        StatusCode::CONFLICT,
+        "no delivery while suspended"
+    );
+
+    let admin = a.app.admin("contracts-admin").await;
+    let outsider = a
+        .loser
+        .post_json(
+            &stop,
+            json!({ "action": "terminate", "reason": "我也想终止它" }),
+        )
+        .await;
+    assert_eq!(outsider.status(), StatusCode::NOT_FOUND);
+    let decided = admin
+        .post_json(
+            &stop,
+            json!({ "action": "terminate", "reason": "项目取消，经管理员决定终止合同" }),
+        )
+        .await;
+    assert_eq!(decided.status(), StatusCode::CREATED);
+    assert_eq!(
+        decided.json::<Value>().await.unwrap()["stoppage"]["contract_status"],
+        "terminated",
+        "an admin decision applies at once"
+    );
+    let resumed = admin
+        .post_json(&stop, json!({ "action": "resume", "reason": "恢复服务" }))
+        .await;
+    assert_eq!(
+        resumed.status(),
+        StatusCode::CONFLICT,
+        "terminated is final"
+    );
+}

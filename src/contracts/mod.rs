@@ -8,5 +8,6 @@ pub mod model;
 pub mod routes;
 pub mod rules;
 pub mod service;
+pub mod stoppages;
 pub mod views;
 pub mod watch;

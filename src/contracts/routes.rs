@@ -4,6 +4,7 @@ use super::complaints::{self, ComplaintDecision, ComplaintEnvelope, ComplaintInp
 use super::deliveries::{self, AcceptanceInput, DeliveryEnvelope, DeliveryInput};
 use super::evaluations::{self, EvaluationEnvelope, EvaluationInput, EvaluationList, ReplyInput};
 use super::service::{self, AmendmentInput, ContractInput, DecisionInput};
+use super::stoppages::{self, StoppageDecision, StoppageEnvelope, StoppageInput};
 use super::views::{AmendmentEnvelope, ContractEnvelope};
 use crate::app::AppState;
 use crate::error::{AppResult, Problem};
@@ -179,4 +180,32 @@ pub async fn decide_complaint(
 ) -> AppResult<Json<ComplaintEnvelope>> {
     let complaint = complaints::decide(&state, &user, id, input).await?;
     Ok(Json(ComplaintEnvelope { complaint }))
+}
+
+/// 服务中止, resumption or termination: a party proposes it (the other confirms), an administrator decides it at once.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/stoppages", tag = "contracts", request_body = StoppageInput,
+    params(("id" = i64, Path, description = "Contract id")),
+    responses((status = 201, body = StoppageEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn stop(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<StoppageInput>,
+) -> AppResult<(StatusCode, Json<StoppageEnvelope>)> {
+    let stoppage = stoppages::propose(&state, &user, id, input).await?;
+    Ok((StatusCode::CREATED, Json(StoppageEnvelope { stoppage })))
+}
+
+/// The other party agrees to a proposed stoppage (it applies) or refuses it.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/stoppages/{stoppage}/confirmation", tag = "contracts", request_body = StoppageDecision,
+    params(("id" = i64, Path, description = "Contract id"), ("stoppage" = i64, Path, description = "Stoppage id")),
+    responses((status = 200, body = StoppageEnvelope), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn decide_stoppage(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, stoppage)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<StoppageDecision>,
+) -> AppResult<Json<StoppageEnvelope>> {
+    let stoppage = stoppages::decide(&state, &user, id, stoppage, input).await?;
+    Ok(Json(StoppageEnvelope { stoppage }))
 }

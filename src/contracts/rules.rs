@@ -55,6 +55,10 @@ pub enum ContractStatus {
     Confirmed,
     /// 被退回，待重新录入
     Returned,
+    /// 服务中止
+    Suspended,
+    /// 已终止
+    Terminated,
 }
 
 impl ContractStatus {
@@ -63,6 +67,8 @@ impl ContractStatus {
             ContractStatus::Recorded => "recorded",
             ContractStatus::Confirmed => "confirmed",
             ContractStatus::Returned => "returned",
+            ContractStatus::Suspended => "suspended",
+            ContractStatus::Terminated => "terminated",
         }
     }
 
@@ -71,6 +77,8 @@ impl ContractStatus {
             ContractStatus::Recorded,
             ContractStatus::Confirmed,
             ContractStatus::Returned,
+            ContractStatus::Suspended,
+            ContractStatus::Terminated,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -81,6 +89,8 @@ impl ContractStatus {
             ContractStatus::Recorded => "待对方确认",
             ContractStatus::Confirmed => "已生效",
             ContractStatus::Returned => "已退回",
+            ContractStatus::Suspended => "服务中止",
+            ContractStatus::Terminated => "已终止",
         }
     }
 }
@@ -259,6 +269,55 @@ pub fn validate_amendment(
                 message_en: format!("new_amount_fen must be positive and at most the winning quote, {winning_fen} fen."),
             }],
         },
+    }
+}
+
+/// 服务中止, resumption and termination of a contract in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stoppage {
+    Suspend,
+    Resume,
+    Terminate,
+}
+
+impl Stoppage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stoppage::Suspend => "suspend",
+            Stoppage::Resume => "resume",
+            Stoppage::Terminate => "terminate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stoppage> {
+        [Stoppage::Suspend, Stoppage::Resume, Stoppage::Terminate]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Stoppage::Suspend => "服务中止",
+            Stoppage::Resume => "恢复服务",
+            Stoppage::Terminate => "终止合同",
+        }
+    }
+}
+
+/// The status a stoppage leads to; none once the work was accepted.
+pub fn after_stoppage(
+    current: ContractStatus,
+    completed: bool,
+    action: Stoppage,
+) -> Option<ContractStatus> {
+    use ContractStatus::*;
+    match (current, action) {
+        _ if completed => None,
+        (Confirmed, Stoppage::Suspend) => Some(Suspended),
+        (Suspended, Stoppage::Resume) => Some(Confirmed),
+        (Confirmed | Suspended, Stoppage::Terminate) => Some(Terminated),
+        _ => None,
     }
 }
 
@@ -473,6 +532,40 @@ mod tests {
             }),
             ["key_terms", "file_attachment_id"]
         );
+    }
+
+    #[test]
+    fn every_status_reads_back() {
+        for status in [
+            S::Recorded,
+            S::Confirmed,
+            S::Returned,
+            S::Suspended,
+            S::Terminated,
+        ] {
+            assert_eq!(ContractStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn a_contract_in_force_is_suspended_resumed_or_terminated_until_its_work_is_accepted() {
+        use Stoppage::*;
+        assert_eq!(
+            after_stoppage(S::Confirmed, false, Suspend),
+            Some(S::Suspended)
+        );
+        assert_eq!(
+            after_stoppage(S::Suspended, false, Resume),
+            Some(S::Confirmed)
+        );
+        assert_eq!(
+            after_stoppage(S::Suspended, false, Terminate),
+            Some(S::Terminated)
+        );
+        assert_eq!(after_stoppage(S::Confirmed, false, Resume), None);
+        assert_eq!(after_stoppage(S::Recorded, false, Suspend), None);
+        assert_eq!(after_stoppage(S::Terminated, false, Resume), None);
+        assert_eq!(after_stoppage(S::Confirmed, true, Terminate), None);
     }
 
     #[test]

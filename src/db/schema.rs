@@ -502,6 +502,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    contract_stoppages (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        action -> Text,
+        reason -> Text,
+        proposed_by -> BigInt,
+        proposed_by_party -> Text,
+        status -> Text,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delivery_files (delivery_id, attachment_id) {
         delivery_id -> BigInt,
         attachment_id -> BigInt,
@@ -589,4 +603,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_events,
     complaints,
     deadline_marks,
+    contract_stoppages,
 );

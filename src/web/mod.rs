@@ -172,6 +172,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::contracts::routes::evaluate),
         )
         .route(
+            "/api/v1/contracts/{id}/stoppages",
+            post(crate::contracts::routes::stop),
+        )
+        .route(
+            "/api/v1/contracts/{id}/stoppages/{stoppage}/confirmation",
+            post(crate::contracts::routes::decide_stoppage),
+        )
+        .route(
             "/api/v1/contracts/{id}/complaints",
             post(crate::contracts::routes::complain),
         )

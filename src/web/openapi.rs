@@ -66,6 +66,8 @@ use utoipa::OpenApi;
         crate::contracts::routes::reply,
         crate::contracts::routes::agency_evaluations,
         crate::contracts::routes::complain,
+        crate::contracts::routes::stop,
+        crate::contracts::routes::decide_stoppage,
         crate::contracts::routes::decide_complaint,
         crate::supervision::credit_routes::show,
         crate::supervision::credit_routes::record,

@@ -1,1 +1,1 @@
-DROP TABLE deadline_marks;
+DROP TABLE contract_stoppages;

@@ -14,7 +14,7 @@ CREATE TABLE contracts (
     end_date DATE NOT NULL,
     key_terms TEXT NOT NULL,
     file_attachment_id BIGINT NOT NULL REFERENCES attachments(id),
-    status TEXT NOT NULL CHECK (status IN ('recorded', 'confirmed', 'returned')),
+    status TEXT NOT NULL CHECK (status IN ('recorded', 'confirmed', 'returned', 'suspended', 'terminated')),
     status_reason TEXT,
     recorded_at TIMESTAMP NOT NULL,
     confirmed_at TIMESTAMP,
@@ -122,4 +122,18 @@ CREATE TABLE deadline_marks (
     reminded_at TIMESTAMP,
     overdue_at TIMESTAMP,
     UNIQUE (step, project_id)
+);
+
+-- 服务中止 and termination: proposed by one party and confirmed by the other,
+-- or decided by an administrator at once.
+CREATE TABLE contract_stoppages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    contract_id BIGINT NOT NULL REFERENCES contracts(id),
+    action TEXT NOT NULL CHECK (action IN ('suspend', 'resume', 'terminate')),
+    reason TEXT NOT NULL,
+    proposed_by BIGINT NOT NULL REFERENCES users(id),
+    proposed_by_party TEXT NOT NULL CHECK (proposed_by_party IN ('applicant', 'agency', 'admin')),
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'returned')),
+    decided_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
 );
