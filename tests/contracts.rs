@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::projects::{project_form, TOPO};
+use common::projects::{at, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -16,12 +16,6 @@ struct Awarded {
     winner: TestUser,
     loser: TestUser,
     project: i64,
-}
-
-fn at(v: &Value) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(v.as_str().unwrap())
-        .unwrap()
-        .with_timezone(&Utc)
 }
 
 /// A bidding project run to its award; the lowest of three quotes is 3,100,000 fen.

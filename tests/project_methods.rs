@@ -5,85 +5,10 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::projects::{project_form, TOPO};
-use common::{fields, problem, TestApp, TestUser};
+use common::projects::{at, market, project_form, TOPO};
+use common::{fields, problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-struct Market {
-    app: TestApp,
-    admin: TestUser,
-    applicant: TestUser,
-    agencies: Vec<(TestUser, i64)>,
-    item: i64,
-}
-
-async fn market(n: u32) -> Market {
-    let app = TestApp::new().await;
-    let admin = app.admin("centre").await;
-    let applicant = app.applicant("owner").await;
-    let mut agencies = Vec::new();
-    for i in 1..=n {
-        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
-    }
-    let item = app.item_id(TOPO).await;
-    Market {
-        app,
-        admin,
-        applicant,
-        agencies,
-        item,
-    }
-}
-
-impl Market {
-    async fn set_clock(&mut self, to: DateTime<Utc>) {
-        self.app.clock.set(to);
-        self.admin = self.app.again(&self.admin).await;
-        self.applicant = self.app.again(&self.applicant).await;
-        for (user, _) in self.agencies.iter_mut() {
-            *user = self.app.again(user).await;
-        }
-    }
-
-    async fn advance(&mut self, by: Duration) {
-        let to = self.app.now() + by;
-        self.set_clock(to).await;
-    }
-
-    /// Moves past the sign-up deadline and lets the scheduler act.
-    async fn close(&mut self, project: &Value) -> Value {
-        let deadline = at(&project["signup_deadline"]);
-        self.set_clock(deadline).await;
-        self.app.run_scheduler().await;
-        self.applicant
-            .project(project["id"].as_i64().unwrap())
-            .await
-    }
-
-    fn agency(&self, agency_id: i64) -> &TestUser {
-        &self
-            .agencies
-            .iter()
-            .find(|(_, id)| *id == agency_id)
-            .expect("agency")
-            .0
-    }
-
-    fn winner<'a>(&'a self, project: &Value) -> &'a TestUser {
-        self.agency(
-            project["winner"]["agency"]["id"]
-                .as_i64()
-                .expect("a winner"),
-        )
-    }
-}
-
-fn at(v: &Value) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(v.as_str().unwrap())
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 fn bidding(item: i64, deadline: DateTime<Utc>) -> Value {
     let mut form = project_form(item, deadline);

@@ -6,59 +6,11 @@
 mod common;
 
 use chrono::Duration;
-use common::projects::{project_form, TOPO};
-use common::{fields, problem, TestApp, TestUser};
+use common::projects::{market, project_form};
+use common::{fields, problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-
-struct Market {
-    app: TestApp,
-    admin: TestUser,
-    applicant: TestUser,
-    agencies: Vec<(TestUser, i64)>,
-    item: i64,
-}
-
-/// An admin, an applicant and `n` agencies that may sign up for 地形图测绘.
-async fn market(n: u32) -> Market {
-    let app = TestApp::new().await;
-    let admin = app.admin("centre").await;
-    let applicant = app.applicant("owner").await;
-    let mut agencies = Vec::new();
-    for i in 1..=n {
-        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
-    }
-    let item = app.item_id(TOPO).await;
-    Market {
-        app,
-        admin,
-        applicant,
-        agencies,
-        item,
-    }
-}
-
-impl Market {
-    /// Moves the clock (sessions end after two idle hours, so everyone logs in again).
-    async fn set_clock(&mut self, to: chrono::DateTime<chrono::Utc>) {
-        self.app.clock.set(to);
-        self.relog().await;
-    }
-
-    async fn advance(&mut self, by: Duration) {
-        self.app.advance(by);
-        self.relog().await;
-    }
-
-    async fn relog(&mut self) {
-        self.admin = self.app.again(&self.admin).await;
-        self.applicant = self.app.again(&self.applicant).await;
-        for (user, _) in self.agencies.iter_mut() {
-            *user = self.app.again(user).await;
-        }
-    }
-}
 
 fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().expect("id")

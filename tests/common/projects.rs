@@ -250,3 +250,83 @@ impl TestUser {
             .await
     }
 }
+
+/// A timestamp of the API, read back.
+pub fn at(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().expect("a timestamp"))
+        .expect("RFC 3339")
+        .with_timezone(&Utc)
+}
+
+/// A marketplace to run projects in: an admin, an applicant and agencies
+/// that may sign up for 地形图测绘, with the item's id.
+pub struct Market {
+    pub app: TestApp,
+    pub admin: TestUser,
+    pub applicant: TestUser,
+    pub agencies: Vec<(TestUser, i64)>,
+    pub item: i64,
+}
+
+/// An admin, an applicant and `n` eligible agencies on a fresh server.
+pub async fn market(n: u32) -> Market {
+    let app = TestApp::new().await;
+    let admin = app.admin("centre").await;
+    let applicant = app.applicant("owner").await;
+    let mut agencies = Vec::new();
+    for i in 1..=n {
+        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
+    }
+    let item = app.item_id(TOPO).await;
+    Market {
+        app,
+        admin,
+        applicant,
+        agencies,
+        item,
+    }
+}
+
+impl Market {
+    /// Moves the clock (sessions end after two idle hours, so everyone logs in again).
+    pub async fn set_clock(&mut self, to: DateTime<Utc>) {
+        self.app.clock.set(to);
+        self.admin = self.app.again(&self.admin).await;
+        self.applicant = self.app.again(&self.applicant).await;
+        for (user, _) in self.agencies.iter_mut() {
+            *user = self.app.again(user).await;
+        }
+    }
+
+    pub async fn advance(&mut self, by: Duration) {
+        let to = self.app.now() + by;
+        self.set_clock(to).await;
+    }
+
+    /// Moves to the sign-up deadline and lets the scheduler act.
+    pub async fn close(&mut self, project: &Value) -> Value {
+        let deadline = at(&project["signup_deadline"]);
+        self.set_clock(deadline).await;
+        self.app.run_scheduler().await;
+        self.applicant
+            .project(project["id"].as_i64().expect("id"))
+            .await
+    }
+
+    pub fn agency(&self, agency_id: i64) -> &TestUser {
+        &self
+            .agencies
+            .iter()
+            .find(|(_, id)| *id == agency_id)
+            .expect("agency")
+            .0
+    }
+
+    pub fn winner<'a>(&'a self, project: &Value) -> &'a TestUser {
+        self.agency(
+            project["winner"]["agency"]["id"]
+                .as_i64()
+                .expect("a winner"),
+        )
+    }
+}
