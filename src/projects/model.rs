@@ -59,20 +59,14 @@ impl ProjectRow {
     }
 
     pub fn price_terms(&self) -> PriceTerms {
-        match self.price_mode.as_str() {
-            "amount" => PriceTerms::Amount {
-                floor_fen: self.floor_fen.unwrap_or(0),
-                ceiling_fen: self.ceiling_fen.unwrap_or(0),
-            },
-            "rate" => PriceTerms::Rate {
-                base_fen: self.amount_fen.unwrap_or(0),
-                min_bp: self.rate_min_bp.unwrap_or(0),
-                max_bp: self.rate_max_bp.unwrap_or(0),
-            },
-            _ => PriceTerms::Fixed {
-                amount_fen: self.amount_fen.unwrap_or(0),
-            },
-        }
+        PriceTerms::from_columns(
+            &self.price_mode,
+            self.amount_fen,
+            self.floor_fen,
+            self.ceiling_fen,
+            self.rate_min_bp,
+            self.rate_max_bp,
+        )
     }
 
     pub fn weights(&self) -> Option<Weights> {

@@ -68,6 +68,34 @@ pub enum PriceTerms {
     },
 }
 
+impl PriceTerms {
+    /// The terms as stored and published: a mode (`fixed`, `amount`, `rate`)
+    /// and the amounts it uses; absent amounts read as zero.
+    pub fn from_columns(
+        mode: &str,
+        amount_fen: Option<i64>,
+        floor_fen: Option<i64>,
+        ceiling_fen: Option<i64>,
+        rate_min_bp: Option<i32>,
+        rate_max_bp: Option<i32>,
+    ) -> PriceTerms {
+        match mode {
+            "amount" => PriceTerms::Amount {
+                floor_fen: floor_fen.unwrap_or(0),
+                ceiling_fen: ceiling_fen.unwrap_or(0),
+            },
+            "rate" => PriceTerms::Rate {
+                base_fen: amount_fen.unwrap_or(0),
+                min_bp: rate_min_bp.unwrap_or(0),
+                max_bp: rate_max_bp.unwrap_or(0),
+            },
+            _ => PriceTerms::Fixed {
+                amount_fen: amount_fen.unwrap_or(0),
+            },
+        }
+    }
+}
+
 /// Published weights of 综合评分, in whole percent, summing to 100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weights {

@@ -20,20 +20,14 @@ pub struct DrawCheck {
 
 fn price_of(view: &DrawView) -> PriceTerms {
     let p = &view.price;
-    match p.mode.as_str() {
-        "amount" => PriceTerms::Amount {
-            floor_fen: p.floor_fen.unwrap_or(0),
-            ceiling_fen: p.ceiling_fen.unwrap_or(0),
-        },
-        "rate" => PriceTerms::Rate {
-            base_fen: p.amount_fen.unwrap_or(0),
-            min_bp: p.rate_min_bp.unwrap_or(0),
-            max_bp: p.rate_max_bp.unwrap_or(0),
-        },
-        _ => PriceTerms::Fixed {
-            amount_fen: p.amount_fen.unwrap_or(0),
-        },
-    }
+    PriceTerms::from_columns(
+        &p.mode,
+        p.amount_fen,
+        p.floor_fen,
+        p.ceiling_fen,
+        p.rate_min_bp,
+        p.rate_max_bp,
+    )
 }
 
 fn decode32(hex_text: &str) -> Option<[u8; 32]> {
