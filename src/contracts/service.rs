@@ -91,13 +91,14 @@ fn party_of(
     Ok((owner == user.user.id).then_some(Party::Agency))
 }
 
-fn user_of(
+/// The user on the other side from `party`, before a contract exists.
+fn other_party_user(
     conn: &mut DbConnection,
     loaded: &Loaded,
     winner: &SignupRow,
     party: Party,
 ) -> AppResult<i64> {
-    Ok(match party {
+    Ok(match party.other() {
         Party::Applicant => loaded.project.applicant_user_id,
         Party::Agency => agencies::table
             .find(winner.agency_id)
@@ -137,6 +138,16 @@ pub struct Parties {
     pub party: Option<Party>,
     pub applicant: i64,
     pub agency_owner: i64,
+}
+
+impl Parties {
+    /// The user acting for a side of the contract.
+    pub fn user_of(&self, party: Party) -> i64 {
+        match party {
+            Party::Applicant => self.applicant,
+            Party::Agency => self.agency_owner,
+        }
+    }
 }
 
 pub fn contract_parties(
@@ -340,7 +351,7 @@ pub async fn record_contract(
                 }
             };
             record(conn, now, &user, "contract.recorded", id, json!({ "project_id": project_id, "party": party.as_str(), "amount_fen": input.amount_fen, "start_date": input.start_date, "end_date": input.end_date }))?;
-            let other = user_of(conn, &loaded, &winner, party.other())?;
+            let other = other_party_user(conn, &loaded, &winner, party)?;
             crate::messages::send(conn, now, other, "合同待确认", &format!("{}录入了项目“{}”的合同，请核对后确认或退回。", party.label_zh(), loaded.project.title), &loaded.link())?;
             let row = find_row(conn, id)?;
             Ok((created, view(conn, &row)?))
@@ -373,12 +384,11 @@ pub async fn decide_contract(
         .db
         .write(move |conn| {
             let now = clock.now();
-            let row = find_row(conn, contract_id)?;
-            let loaded = projects::load(conn, row.project_id)?;
-            let winner = winner(conn, &loaded)?;
-            let Some(party) = party_of(conn, &loaded, &winner, &user)? else {
+            let parties = contract_parties(conn, contract_id, &user)?;
+            let Some(party) = parties.party else {
                 return Err(AppError::NotFound);
             };
+            let (row, loaded) = (&parties.contract, &parties.loaded);
             let action = if accept { ContractAction::Confirm } else { ContractAction::Return };
             let Some(next) = next_contract_status(row.status(), action, row.recorded_by_party(), party) else {
                 return Err(AppError::conflict("合同当前不能由您确认或退回：须由录入方以外的一方处理待确认的合同。", "Only the other party may confirm or return a contract waiting for confirmation."));
@@ -393,7 +403,7 @@ pub async fn decide_contract(
                 .execute(conn)?;
             let action = if accept { "contract.confirmed" } else { "contract.returned" };
             record(conn, now, &user, action, contract_id, json!({ "reason": reason }))?;
-            let other = user_of(conn, &loaded, &winner, party.other())?;
+            let other = parties.user_of(party.other());
             let body = match &reason {
                 None => format!("项目“{}”的合同已确认生效。", loaded.project.title),
                 Some(r) => format!("项目“{}”的合同被退回：{r}", loaded.project.title),
@@ -426,12 +436,11 @@ pub async fn propose_amendment(
         .db
         .write(move |conn| {
             let now = clock.now();
-            let row = find_row(conn, contract_id)?;
-            let loaded = projects::load(conn, row.project_id)?;
-            let winner = winner(conn, &loaded)?;
-            let Some(party) = party_of(conn, &loaded, &winner, &user)? else {
+            let parties = contract_parties(conn, contract_id, &user)?;
+            let Some(party) = parties.party else {
                 return Err(AppError::NotFound);
             };
+            let (row, loaded) = (&parties.contract, &parties.loaded);
             if row.status() != ContractStatus::Confirmed {
                 return Err(AppError::conflict("只有已生效的合同可以变更。", "Only a confirmed contract may be amended."));
             }
@@ -443,7 +452,7 @@ pub async fn propose_amendment(
             if pending > 0 {
                 return Err(AppError::conflict("已有一项变更待对方确认。", "An amendment is already waiting for confirmation."));
             }
-            let errors = validate_amendment(kind, input.new_end_date, input.new_amount_fen, row.end_date, winning_fen(&loaded, &winner));
+            let errors = validate_amendment(kind, input.new_end_date, input.new_amount_fen, row.end_date, winning_fen(loaded, &winner(conn, loaded)?));
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
@@ -466,7 +475,7 @@ pub async fn propose_amendment(
                 .returning(contract_amendments::id)
                 .get_result(conn)?;
             record(conn, now, &user, "contract.amendment_proposed", contract_id, json!({ "amendment_id": id, "kind": kind.as_str(), "new_end_date": end, "new_amount_fen": amount, "reason": reason }))?;
-            let other = user_of(conn, &loaded, &winner, party.other())?;
+            let other = parties.user_of(party.other());
             crate::messages::send(conn, now, other, "合同变更待确认", &format!("{}提出项目“{}”的合同{}，请确认或退回。", party.label_zh(), loaded.project.title, kind.label_zh()), &loaded.link())?;
             let row: AmendmentRow = contract_amendments::table.find(id).select(AmendmentRow::as_select()).first(conn)?;
             Ok(amendment_view(&row))
@@ -500,12 +509,11 @@ pub async fn decide_amendment(
         .db
         .write(move |conn| {
             let now = clock.now();
-            let row = find_row(conn, contract_id)?;
-            let loaded = projects::load(conn, row.project_id)?;
-            let winner = winner(conn, &loaded)?;
-            let Some(party) = party_of(conn, &loaded, &winner, &user)? else {
+            let parties = contract_parties(conn, contract_id, &user)?;
+            let Some(party) = parties.party else {
                 return Err(AppError::NotFound);
             };
+            let loaded = &parties.loaded;
             let amendment: AmendmentRow = contract_amendments::table
                 .find(amendment_id)
                 .filter(contract_amendments::contract_id.eq(contract_id))
@@ -556,7 +564,7 @@ pub async fn decide_amendment(
                 contract_id,
                 json!({ "amendment_id": amendment_id, "reason": reason }),
             )?;
-            let other = user_of(conn, &loaded, &winner, party.other())?;
+            let other = parties.user_of(party.other());
             crate::messages::send(
                 conn,
                 now,
@@ -593,14 +601,12 @@ pub async fn find(
     state
         .db
         .run(move |conn| {
-            let row = find_row(conn, contract_id)?;
-            let loaded = projects::load(conn, row.project_id)?;
-            let winner = winner(conn, &loaded)?;
+            let parties = contract_parties(conn, contract_id, &user)?;
             let admin = user.role() == crate::accounts::Role::Admin;
-            if !admin && party_of(conn, &loaded, &winner, &user)?.is_none() {
+            if !admin && parties.party.is_none() {
                 return Err(AppError::NotFound);
             }
-            view(conn, &row)
+            view(conn, &parties.contract)
         })
         .await
 }
@@ -614,14 +620,12 @@ pub fn party_to_contract_file(
     if super::deliveries::party_to_delivery_file(conn, attachment_id, user)? {
         return Ok(true);
     }
-    let rows: Vec<ContractRow> = contracts::table
+    let ids: Vec<i64> = contracts::table
         .filter(contracts::file_attachment_id.eq(attachment_id))
-        .select(ContractRow::as_select())
+        .select(contracts::id)
         .load(conn)?;
-    for row in rows {
-        let loaded = projects::load(conn, row.project_id)?;
-        let winner = winner(conn, &loaded)?;
-        if party_of(conn, &loaded, &winner, user)?.is_some() {
+    for id in ids {
+        if contract_parties(conn, id, user)?.party.is_some() {
             return Ok(true);
         }
     }
