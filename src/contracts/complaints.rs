@@ -12,6 +12,7 @@ use crate::config::CreditRules;
 use crate::db::schema::{agencies, complaints};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::projects::objections::statement;
 use crate::supervision::{journal, Actor, Event, Publish};
 use crate::web::auth::CurrentUser;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -83,18 +84,6 @@ fn view(c: &ComplaintRow, suspended_agency: bool) -> ComplaintView {
     }
 }
 
-fn text(value: Option<&str>, field: &str, label: &str) -> AppResult<String> {
-    let value = value.map(str::trim).unwrap_or_default();
-    if !(5..=4000).contains(&value.chars().count()) {
-        return Err(AppError::Invalid(vec![crate::error::FieldError {
-            field: field.into(),
-            message_zh: format!("请填写{label}（5–4000 字）。"),
-            message_en: format!("{field} must have 5 to 4000 characters."),
-        }]));
-    }
-    Ok(value.to_owned())
-}
-
 /// Whether this many upheld complaints within a year suspend the agency (pure).
 pub fn suspension_due(upheld_within_a_year: usize, rules: &CreditRules) -> bool {
     rules.complaints_to_suspend > 0 && upheld_within_a_year >= rules.complaints_to_suspend
@@ -107,7 +96,7 @@ pub async fn file(
     contract_id: i64,
     input: ComplaintInput,
 ) -> AppResult<ComplaintView> {
-    let reason = text(input.reason.as_deref(), "reason", "投诉事实和理由")?;
+    let reason = statement(input.reason.as_deref(), "reason", "投诉事实和理由")?;
     let clock = state.clock.clone();
     let user = user.clone();
     state
@@ -249,7 +238,7 @@ pub async fn decide(
             ))
         }
     };
-    let answer = text(input.answer.as_deref(), "answer", "书面答复")?;
+    let answer = statement(input.answer.as_deref(), "answer", "书面答复")?;
     let rules = state.settings.credit.clone();
     let clock = state.clock.clone();
     let user = user.clone();

@@ -85,7 +85,9 @@ pub fn pending_count(conn: &mut DbConnection, project_id: i64) -> QueryResult<i6
         .get_result(conn)
 }
 
-fn text(value: Option<&str>, field: &str, label: &str) -> AppResult<String> {
+/// A written statement (a reason, an answer) of 5 to 4000 characters, trimmed;
+/// objections and complaints take the same.
+pub(crate) fn statement(value: Option<&str>, field: &str, label: &str) -> AppResult<String> {
     let value = value.map(str::trim).unwrap_or_default();
     let n = value.chars().count();
     if !(5..=4000).contains(&n) {
@@ -106,7 +108,7 @@ pub async fn file(
     input: ObjectionInput,
 ) -> AppResult<ObjectionView> {
     user.require(&[Role::Agency])?;
-    let reason = text(input.reason.as_deref(), "reason", "异议理由")?;
+    let reason = statement(input.reason.as_deref(), "reason", "异议理由")?;
     if input.attachment_ids.len() > 10 {
         return Err(AppError::invalid(
             "attachment_ids",
@@ -259,7 +261,7 @@ pub async fn decide(
             ))
         }
     };
-    let answer = text(input.answer.as_deref(), "answer", "书面答复")?;
+    let answer = statement(input.answer.as_deref(), "answer", "书面答复")?;
     // Read inside the write, after the lock: the clock that decides is the one of the write.
     let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
