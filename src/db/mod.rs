@@ -95,29 +95,6 @@ impl ManageConnection for ConnectionManager {
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
 
-/// The threads on which r2d2 opens and reaps connections, one set for the
-/// whole process and never dropped. With PostgreSQL over TLS these threads
-/// hold OpenSSL state; a pool's own threads exit when the pool is dropped,
-/// and one exiting while OpenSSL's atexit cleanup runs at the end of the
-/// process crashes it with SIGSEGV (sfackler/r2d2#137; seen here as
-/// `zhongjie migrate` and `verify audit` ending with signal 11 after their
-/// work was done). Parked threads that never exit do not race the cleanup.
-fn worker_threads() -> std::sync::Arc<scheduled_thread_pool::ScheduledThreadPool> {
-    static THREADS: std::sync::OnceLock<
-        std::sync::Arc<scheduled_thread_pool::ScheduledThreadPool>,
-    > = std::sync::OnceLock::new();
-    THREADS
-        .get_or_init(|| {
-            std::sync::Arc::new(
-                scheduled_thread_pool::ScheduledThreadPool::builder()
-                    .num_threads(4)
-                    .thread_name_pattern("db-pool-{}")
-                    .build(),
-            )
-        })
-        .clone()
-}
-
 /// The application's handle on the database.
 #[derive(Clone)]
 pub struct Db {
@@ -129,7 +106,6 @@ impl Db {
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
         let backend = Backend::of_url(url);
         let pool = r2d2::Pool::builder()
-            .thread_pool(worker_threads())
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(15))
