@@ -107,7 +107,12 @@ impl Db {
         let backend = Backend::of_url(url);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
-            .min_idle(Some(1))
+            // No connection is opened in the background to keep one idle: a
+            // worker still in its TLS handshake with PostgreSQL when a command
+            // ends races OpenSSL's exit cleanup and crashes the process
+            // (SIGSEGV after `migrate` or `verify audit` had finished).
+            // Connections open when asked for and are reused once returned.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(15))
             .build(ConnectionManager::new(url))
             .with_context(|| format!("cannot open the database at {}", redact(url)))?;
