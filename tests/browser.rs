@@ -458,3 +458,74 @@ async fn an_agency_signs_up_on_the_project_page_and_sees_its_quote() {
         .contains("已有 1 家机构报名"));
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_accepts_the_deliverables_and_evaluates_the_agency() {
+    let a = common::contracts::awarded().await;
+    // Contract and delivery through the API; acceptance and evaluation in the browser.
+    let file = common::contracts::upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            common::contracts::terms(3_100_000, file),
+        )
+        .await;
+    let contract = recorded.json::<serde_json::Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    a.winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    let report = common::contracts::upload(&a.app, &a.winner, "成果.pdf").await;
+    let delivered = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/deliveries"),
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(delivered.status(), reqwest::StatusCode::CREATED);
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &a.app, "owner").await;
+    client.goto(&a.app.url("/my/contracts")).await.unwrap();
+    click(&client, &format!("a[href='/contracts/{contract}']")).await;
+    wait_for(&client, "#delivery-accept").await;
+    type_into(&client, "acceptance-reason", "成果齐全，符合合同约定。").await;
+    click(&client, "#delivery-accept").await;
+    wait_for(&client, "#notice").await;
+    wait_for_text(&client, "#contract-status", "已验收").await;
+
+    // A rating left out is named next to its group; the ones given stay chosen.
+    click(&client, "#rate-quality-5").await;
+    click(&client, "#rate-timeliness-4").await;
+    click(&client, "#rate-fees-4").await;
+    type_into(&client, "evaluation-comment", "成果规范，沟通及时。").await;
+    click(&client, "#evaluation-submit").await;
+    wait_for(&client, "#attitude-error").await;
+    assert!(client
+        .find(Locator::Id("rate-quality-5"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap()
+        .is_some_and(|checked| checked == "true"));
+    click(&client, "#rate-attitude-5").await;
+    click(&client, "#evaluation-submit").await;
+    wait_for(&client, "#evaluation-result").await;
+    let result = client
+        .find(Locator::Id("evaluation-result"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(result.contains("★★★★★") && result.contains("成果规范，沟通及时。"));
+    screenshot(&client, "contract-evaluated.png").await;
+    client.close().await.unwrap();
+}

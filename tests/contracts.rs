@@ -5,95 +5,11 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::projects::{at, project_form, TOPO};
-use common::{fields, problem, TestApp, TestUser};
+use common::contracts::{awarded, terms, upload, Awarded};
+use common::projects::at;
+use common::{fields, problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-struct Awarded {
-    app: TestApp,
-    applicant: TestUser,
-    winner: TestUser,
-    loser: TestUser,
-    project: i64,
-}
-
-/// A bidding project run to its award; the lowest of three quotes is 3,100,000 fen.
-async fn awarded() -> Awarded {
-    let app = TestApp::new().await;
-    let admin = app.admin("centre").await;
-    let applicant = app.applicant("owner").await;
-    let mut agencies = Vec::new();
-    for i in 1..=3 {
-        agencies.push(app.eligible_agency(&format!("agency{i}"), i, &admin).await);
-    }
-    let item = app.item_id(TOPO).await;
-    let mut form = project_form(item, app.deadline());
-    form["method"] = json!("bidding");
-    form["price_mode"] = json!("amount");
-    form["floor_fen"] = json!(2_000_000);
-    form["ceiling_fen"] = json!(5_000_000);
-    let project = app.published_project(&applicant, &admin, form).await;
-    let id = project["id"].as_i64().unwrap();
-    for ((agency, _), quote) in agencies.iter().zip([4_200_000, 3_100_000, 3_900_000]) {
-        agency.sign_up(id, json!({ "quote_fen": quote })).await;
-    }
-    app.clock.set(at(&project["signup_deadline"]));
-    app.run_scheduler().await;
-    let winner = app.again(&agencies[1].0).await;
-    let confirmed = winner
-        .post_json(
-            &format!("/api/v1/projects/{id}/confirmation"),
-            json!({ "accept": true }),
-        )
-        .await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
-    app.advance(Duration::days(7));
-    app.run_scheduler().await;
-    let applicant = app.again(&applicant).await;
-    let awarded = applicant.project(id).await;
-    assert_eq!(awarded["status"], "awarded");
-    assert!(
-        at(&awarded["contract_due_at"]) > at(&awarded["awarded_at"]) + Duration::days(5),
-        "five working days to record the contract"
-    );
-    let winner = app.again(&winner).await;
-    let loser = app.again(&agencies[0].0).await;
-    Awarded {
-        app,
-        applicant,
-        winner,
-        loser,
-        project: id,
-    }
-}
-
-async fn upload(app: &TestApp, user: &TestUser, name: &'static str) -> i64 {
-    let pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n".to_vec();
-    let part = reqwest::multipart::Part::bytes(pdf).file_name(name);
-    let response = user
-        .client
-        .post(app.url("/api/v1/attachments"))
-        .header("X-CSRF-Token", &user.csrf)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["attachment"]["id"]
-        .as_i64()
-        .unwrap()
-}
-
-fn terms(amount: i64, file: i64) -> Value {
-    json!({
-        "amount_fen": amount,
-        "start_date": "2026-03-23",
-        "end_date": "2026-04-22",
-        "key_terms": "按中选价包干；30 日内提交 1:500 地形图及技术报告；成果经验收合格后付款。",
-        "file_attachment_id": file,
-    })
-}
 
 #[tokio::test]
 async fn the_winner_records_the_contract_and_the_applicant_returns_then_confirms_it() {

@@ -127,6 +127,10 @@ struct ProfilePage {
     layout: Layout,
     agency: AgencyView,
     offerings: Vec<OfferingView>,
+    /// Admitted (or once admitted) agencies have a public credit record.
+    credit: Option<crate::supervision::credit::CreditScore>,
+    evaluations: Vec<crate::contracts::evaluations::EvaluationView>,
+    track: crate::contracts::file::TrackRecord,
 }
 
 impl ProfilePage {
@@ -135,6 +139,16 @@ impl ProfilePage {
     }
     fn price(&self, offering: &OfferingView) -> String {
         crate::offerings::pages::price_text(offering)
+    }
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::projects::pages::time(t)
+    }
+    fn signed(&self, points: &i64) -> String {
+        format!("{points:+}")
+    }
+    fn stars(&self, rating: &i32) -> String {
+        let n = (*rating).clamp(0, 5) as usize;
+        format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
     }
 }
 
@@ -145,7 +159,7 @@ pub async fn profile(
 ) -> AppResult<Response> {
     let now = state.now();
     let user = page.user.clone();
-    let (agency, offerings) = state
+    let (agency, offerings, credit, evaluations, track) = state
         .db
         .run(move |conn| {
             let agency = service::find(conn, id, user.as_ref(), now)?;
@@ -153,9 +167,21 @@ pub async fn profile(
                 agency: Some(id),
                 ..Default::default()
             };
+            let public = matches!(
+                agency.status,
+                AgencyStatus::Admitted | AgencyStatus::Suspended | AgencyStatus::Expelled
+            );
+            let credit = if public {
+                Some(crate::supervision::credit::score_of(conn, id, now)?)
+            } else {
+                None
+            };
             Ok((
                 agency,
                 crate::offerings::service::list_live(conn, &filter, now)?,
+                credit,
+                crate::contracts::evaluations::public_of(conn, id, now)?,
+                crate::contracts::file::track_record(conn, id)?,
             ))
         })
         .await?;
@@ -163,6 +189,9 @@ pub async fn profile(
         layout: page.layout(&agency.name),
         agency,
         offerings,
+        credit,
+        evaluations,
+        track,
     };
     Ok(page.render(StatusCode::OK, &template))
 }
@@ -473,7 +502,7 @@ pub async fn add_qualification(
     let row = own_agency(&state, user.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let scan = match form.upload.take() {
+    let scan = match form.take_upload() {
         Some(upload) => {
             match crate::attachments::routes::save(&state, user.user.id, upload).await {
                 Ok(saved) => Some(saved.id),
@@ -513,14 +542,14 @@ pub async fn add_qualification(
 pub async fn add_attachment(
     State(state): State<AppState>,
     page: Page,
-    form: CsrfMultipart,
+    mut form: CsrfMultipart,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     let row = own_agency(&state, user.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let label = form.field("label");
-    let Some(upload) = form.upload else {
+    let Some(upload) = form.take_upload() else {
         let errors = vec![FieldError::new(
             "file",
             "请选择要上传的文件。",

@@ -54,11 +54,11 @@ pub async fn save(state: &AppState, user_id: i64, upload: Upload) -> AppResult<A
         .await
 }
 
-/// Reads the `file` part of a multipart body (other parts are returned as text).
+/// Reads the file parts of a multipart body, in order (other parts are returned as text).
 pub async fn read_multipart(
     mut multipart: Multipart,
-) -> AppResult<(Option<Upload>, Vec<(String, String)>)> {
-    let mut upload = None;
+) -> AppResult<(Vec<Upload>, Vec<(String, String)>)> {
+    let mut uploads = Vec::new();
     let mut fields = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or("").to_owned();
@@ -66,7 +66,7 @@ pub async fn read_multipart(
             let file_name = field.file_name().unwrap_or("").to_owned();
             let bytes = field.bytes().await.map_err(multipart_error)?;
             if !bytes.is_empty() {
-                upload = Some(Upload {
+                uploads.push(Upload {
                     file_name,
                     bytes: bytes.to_vec(),
                 });
@@ -76,7 +76,7 @@ pub async fn read_multipart(
             fields.push((name, value));
         }
     }
-    Ok((upload, fields))
+    Ok((uploads, fields))
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
@@ -104,8 +104,10 @@ pub async fn upload(
     user: CurrentUser,
     multipart: Multipart,
 ) -> AppResult<(StatusCode, Json<AttachmentEnvelope>)> {
-    let (upload, _) = read_multipart(multipart).await?;
-    let upload = upload
+    let (uploads, _) = read_multipart(multipart).await?;
+    let upload = uploads
+        .into_iter()
+        .next()
         .ok_or_else(|| AppError::invalid("file", "请选择要上传的文件。", "No file was sent."))?;
     let row = save(&state, user.user.id, upload).await?;
     Ok((

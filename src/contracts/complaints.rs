@@ -84,6 +84,16 @@ fn view(c: &ComplaintRow, suspended_agency: bool) -> ComplaintView {
     }
 }
 
+/// The complaints under a contract, oldest first.
+pub fn of_contract(conn: &mut DbConnection, contract_id: i64) -> QueryResult<Vec<ComplaintView>> {
+    let rows: Vec<ComplaintRow> = complaints::table
+        .filter(complaints::contract_id.eq(contract_id))
+        .order(complaints::id.asc())
+        .select(ComplaintRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(|c| view(c, false)).collect())
+}
+
 /// Whether this many upheld complaints within a year suspend the agency (pure).
 pub fn suspension_due(upheld_within_a_year: usize, rules: &CreditRules) -> bool {
     rules.complaints_to_suspend > 0 && upheld_within_a_year >= rules.complaints_to_suspend

@@ -136,6 +136,14 @@ fn find_of_contract(
         .optional()
 }
 
+/// The evaluation of a contract, if there is one.
+pub fn of_contract(
+    conn: &mut DbConnection,
+    contract_id: i64,
+) -> QueryResult<Option<EvaluationView>> {
+    Ok(find_of_contract(conn, contract_id)?.as_ref().map(view))
+}
+
 /// The applicant evaluates the service of an accepted contract, within the window.
 pub async fn evaluate(
     state: &AppState,
@@ -260,6 +268,21 @@ pub async fn reply(
         .await
 }
 
+/// An agency's evaluations whose window has ended, newest first.
+pub fn public_of(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<EvaluationView>> {
+    let rows: Vec<EvaluationRow> = evaluations::table
+        .filter(evaluations::agency_id.eq(agency_id))
+        .filter(evaluations::public_from.le(now.naive_utc()))
+        .order(evaluations::id.desc())
+        .select(EvaluationRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(view).collect())
+}
+
 /// An agency's evaluations that are public: their window has ended.
 pub async fn public_of_agency(state: &AppState, agency_id: i64) -> AppResult<EvaluationList> {
     let now = state.now();
@@ -273,14 +296,8 @@ pub async fn public_of_agency(state: &AppState, agency_id: i64) -> AppResult<Eva
             if exists == 0 {
                 return Err(AppError::NotFound);
             }
-            let rows: Vec<EvaluationRow> = evaluations::table
-                .filter(evaluations::agency_id.eq(agency_id))
-                .filter(evaluations::public_from.le(now.naive_utc()))
-                .order(evaluations::id.desc())
-                .select(EvaluationRow::as_select())
-                .load(conn)?;
             Ok(EvaluationList {
-                evaluations: rows.iter().map(view).collect(),
+                evaluations: public_of(conn, agency_id, now)?,
             })
         })
         .await

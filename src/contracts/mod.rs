@@ -4,7 +4,10 @@
 pub mod complaints;
 pub mod deliveries;
 pub mod evaluations;
+pub mod file;
 pub mod model;
+pub mod page_forms;
+pub mod pages;
 pub mod routes;
 pub mod rules;
 pub mod service;

@@ -179,7 +179,10 @@ pub fn validate_terms(terms: &Terms, award: &Award) -> Vec<FieldError> {
         Some(amount) if amount > 0 && amount <= award.winning_fen => {}
         Some(_) => errors.push(FieldError {
             field: "amount_fen".into(),
-            message_zh: format!("合同金额应大于零且不超过中选价 {} 分。", award.winning_fen),
+            message_zh: format!(
+                "合同金额应大于零且不超过中选价（{}）。",
+                crate::projects::present::yuan(award.winning_fen)
+            ),
             message_en: format!(
                 "amount_fen must be positive and at most the winning quote, {} fen.",
                 award.winning_fen
@@ -187,7 +190,7 @@ pub fn validate_terms(terms: &Terms, award: &Award) -> Vec<FieldError> {
         }),
         None => errors.push(FieldError::new(
             "amount_fen",
-            "请填写合同金额（分）。",
+            "请填写合同金额。",
             "amount_fen is required.",
         )),
     }
@@ -265,7 +268,10 @@ pub fn validate_amendment(
             Some(amount) if amount > 0 && amount <= winning_fen => Vec::new(),
             _ => vec![FieldError {
                 field: "new_amount_fen".into(),
-                message_zh: format!("变更后的金额应大于零且不超过中选价 {winning_fen} 分。"),
+                message_zh: format!(
+                    "变更后的金额应大于零且不超过中选价（{}）。",
+                    crate::projects::present::yuan(winning_fen)
+                ),
                 message_en: format!("new_amount_fen must be positive and at most the winning quote, {winning_fen} fen."),
             }],
         },

@@ -84,6 +84,16 @@ fn view(conn: &mut DbConnection, row: &StoppageRow) -> AppResult<StoppageView> {
     })
 }
 
+/// The stoppages of a contract, oldest first.
+pub fn of_contract(conn: &mut DbConnection, contract_id: i64) -> AppResult<Vec<StoppageView>> {
+    let rows: Vec<StoppageRow> = contract_stoppages::table
+        .filter(contract_stoppages::contract_id.eq(contract_id))
+        .order(contract_stoppages::id.asc())
+        .select(StoppageRow::as_select())
+        .load(conn)?;
+    rows.iter().map(|r| view(conn, r)).collect()
+}
+
 /// Applies a stoppage to the contract, journaled and told to both parties.
 fn apply(
     conn: &mut DbConnection,

@@ -564,6 +564,7 @@ diesel::joinable!(signups -> agencies (agency_id));
 diesel::joinable!(objections -> projects (project_id));
 diesel::joinable!(objection_attachments -> objections (objection_id));
 diesel::joinable!(contracts -> projects (project_id));
+diesel::joinable!(contracts -> agencies (agency_id));
 diesel::joinable!(contract_amendments -> contracts (contract_id));
 diesel::joinable!(deliveries -> contracts (contract_id));
 diesel::joinable!(evaluations -> contracts (contract_id));

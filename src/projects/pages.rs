@@ -233,6 +233,8 @@ struct DetailPage {
     notice: String,
     signup: SignupForm,
     admin_route: bool,
+    /// The contract of an awarded project, for its parties and administrators.
+    contract_id: Option<i64>,
 }
 
 impl DetailPage {
@@ -262,6 +264,16 @@ impl DetailPage {
     fn quotes_rate(&self) -> bool {
         self.project.price.mode == "rate"
     }
+    /// The applicant and the winning agency act on the contract.
+    fn contract_party(&self) -> bool {
+        self.can.owner
+            || self.project.winner.as_ref().is_some_and(|w| {
+                self.project
+                    .my_signup
+                    .as_ref()
+                    .is_some_and(|mine| mine.id == w.id)
+            })
+    }
     fn active(&self, s: &SignupView) -> bool {
         s.status == SignupStatus::Active.as_str()
     }
@@ -276,6 +288,14 @@ pub async fn render_detail(
 ) -> AppResult<Response> {
     let project = service::find(state, page.user.clone(), id).await?;
     let can = abilities(&project, page.user.as_ref(), state.now());
+    let contract_id = if project.status == ProjectStatus::Awarded.as_str() {
+        state
+            .db
+            .run(move |conn| Ok(crate::contracts::file::of_project(conn, id)?))
+            .await?
+    } else {
+        None
+    };
     let signup = shown.signup.unwrap_or_else(|| {
         SignupForm::from_view(project.my_signup.as_ref(), project.price.mode == "fixed")
     });
@@ -287,6 +307,7 @@ pub async fn render_detail(
         notice: shown.notice,
         signup,
         admin_route: shown.admin_route,
+        contract_id,
     };
     Ok(page.render(shown.status.unwrap_or(StatusCode::OK), &template))
 }

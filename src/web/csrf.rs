@@ -169,13 +169,18 @@ impl FromRequestParts<AppState> for FormToken {
     }
 }
 
-/// A multipart form (with an optional file) whose CSRF token has been checked.
+/// A multipart form (with files, maybe none) whose CSRF token has been checked.
 pub struct CsrfMultipart {
     pub fields: Vec<(String, String)>,
-    pub upload: Option<crate::attachments::routes::Upload>,
+    pub uploads: Vec<crate::attachments::routes::Upload>,
 }
 
 impl CsrfMultipart {
+    /// The first file, for forms that take one.
+    pub fn take_upload(&mut self) -> Option<crate::attachments::routes::Upload> {
+        (!self.uploads.is_empty()).then(|| self.uploads.remove(0))
+    }
+
     pub fn field(&self, name: &str) -> String {
         self.fields
             .iter()
@@ -196,13 +201,13 @@ impl FromRequest<AppState> for CsrfMultipart {
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
                 .await
                 .map_err(|_| AppError::CsrfRejected)?;
-        let (upload, fields) = crate::attachments::routes::read_multipart(multipart).await?;
+        let (uploads, fields) = crate::attachments::routes::read_multipart(multipart).await?;
         let token = fields
             .iter()
             .find(|(name, _)| name == FIELD)
             .map(|(_, value)| value.clone())
             .unwrap_or_default();
         verify(state, user.as_ref(), &jar, &token)?;
-        Ok(CsrfMultipart { fields, upload })
+        Ok(CsrfMultipart { fields, uploads })
     }
 }

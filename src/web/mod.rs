@@ -387,6 +387,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages)
+        .merge(crate::contracts::pages::routes())
         .merge(assets::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))

@@ -4,6 +4,7 @@
 //! test moves. Helpers are named after what people do.
 #![allow(dead_code)]
 
+pub mod contracts;
 pub mod html;
 pub mod postgres;
 pub mod projects;
