@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// Shortest sign-up period, in working days.
     #[arg(long, env = "ZHONGJIE_MIN_SIGNUP_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub min_signup_days: u32,
+    /// Working days after the award to record and confirm the contract.
+    #[arg(long, env = "ZHONGJIE_CONTRACT_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub contract_days: u32,
     /// Fewest valid sign-ups for a random draw, bidding or scoring round.
     #[arg(long, env = "ZHONGJIE_MIN_SIGNUPS", default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=20))]
     pub min_signups: i32,
@@ -158,6 +161,7 @@ impl Cli {
             settings.projects.review_required = !args.no_project_review;
             settings.projects.min_signup_working_days = args.min_signup_days;
             settings.projects.min_signups = args.min_signups;
+            settings.projects.contract_working_days = args.contract_days;
             settings.projects.direct_limit_fen = i64::from(args.direct_limit_yuan) * 100;
         }
         settings

@@ -60,6 +60,9 @@ pub struct ProjectRules {
     pub publicity_working_days: u32,
     /// The winner confirms within this many working days.
     pub confirmation_working_days: u32,
+    /// The contract is recorded and confirmed within this many working days
+    /// of the award (合同签订期限); the deadline watch marks it overdue after.
+    pub contract_working_days: u32,
     /// Fewer valid sign-ups than this fail a competitive round (流标).
     pub min_signups: i32,
     /// 直接选取 of fiscally funded projects up to this amount.
@@ -73,6 +76,7 @@ impl Default for ProjectRules {
             min_signup_working_days: 3,
             publicity_working_days: 3,
             confirmation_working_days: 2,
+            contract_working_days: 5,
             min_signups: 3,
             direct_limit_fen: 100_000 * 100,
         }

@@ -9,6 +9,7 @@ use common::projects::{at, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use zhongjie::config::Settings;
 
 struct Awarded {
     app: TestApp,
@@ -20,7 +21,18 @@ struct Awarded {
 
 /// A bidding project run to its award; the lowest of three quotes is 3,100,000 fen.
 async fn awarded() -> Awarded {
-    let app = TestApp::new().await;
+    let a = awarded_with(|_| {}).await;
+    let project = a.applicant.project(a.project).await;
+    assert!(
+        at(&project["contract_due_at"]) > at(&project["awarded_at"]) + Duration::days(5),
+        "five working days to record the contract"
+    );
+    a
+}
+
+/// `awarded` on a server with some settings changed.
+async fn awarded_with(change: impl FnOnce(&mut Settings)) -> Awarded {
+    let app = TestApp::with_settings(change).await;
     let admin = app.admin("centre").await;
     let applicant = app.applicant("owner").await;
     let mut agencies = Vec::new();
@@ -51,12 +63,7 @@ async fn awarded() -> Awarded {
     app.advance(Duration::days(7));
     app.run_scheduler().await;
     let applicant = app.again(&applicant).await;
-    let awarded = applicant.project(id).await;
-    assert_eq!(awarded["status"], "awarded");
-    assert!(
-        at(&awarded["contract_due_at"]) > at(&awarded["awarded_at"]) + Duration::days(5),
-        "five working days to record the contract"
-    );
+    assert_eq!(applicant.project(id).await["status"], "awarded");
     let winner = app.again(&winner).await;
     let loser = app.again(&agencies[0].0).await;
     Awarded {
@@ -445,8 +452,8 @@ async fn deliverables_are_returned_resubmitted_and_accepted_which_completes_the_
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
 
-/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
-async fn accepted_contract(a: &Awarded) -> i64 {
+/// The contract of `a` recorded, confirmed and delivered; returns its id and the delivery's.
+async fn delivered_contract(a: &Awarded) -> (i64, i64) {
     let file = upload(&a.app, &a.applicant, "合同.pdf").await;
     let recorded = a
         .applicant
@@ -475,6 +482,12 @@ async fn accepted_contract(a: &Awarded) -> i64 {
     let delivery = delivered.json::<Value>().await.unwrap()["delivery"]["id"]
         .as_i64()
         .unwrap();
+    (id, delivery)
+}
+
+/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
+async fn accepted_contract(a: &Awarded) -> i64 {
+    let (id, delivery) = delivered_contract(a).await;
     let accepted = a
         .applicant
         .post_json(
@@ -1037,4 +1050,135 @@ async fn the_service_is_suspended_by_agreement_resumed_and_terminated_by_an_admi
         StatusCode::CONFLICT,
         "terminated is final"
     );
+}
+
+/// The subjects of a user's in-site messages.
+async fn subjects(user: &TestUser) -> Vec<String> {
+    let messages: Value = user.get("/api/v1/messages").await.json().await.unwrap();
+    messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn credit_of(app: &TestApp, agency_id: i64) -> Value {
+    let url = app.url(&format!("/api/v1/agencies/{agency_id}/credit"));
+    let read: Value = app
+        .client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    read["credit"].clone()
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn the_contract_deadline_follows_the_configured_working_days() {
+    let a = awarded_with(|s| s.projects.contract_working_days = 2).await;
+    let project = a.applicant.project(a.project).await;
+    // Awarded on Thursday 19 March; two working days are Friday and Monday,
+    // so the contract is due at 24:00 China time on Monday 23 March.
+    assert_eq!(at(&project["awarded_at"]), utc("2026-03-19T01:00:00Z"));
+    let due = at(&project["contract_due_at"]);
+    assert_eq!(due, utc("2026-03-23T16:00:00Z"));
+
+    a.app.clock.set(due - Duration::hours(20));
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!((report.reminded, report.overdue), (1, 0));
+    a.app.clock.set(due - Duration::seconds(1));
+    assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 0);
+    a.app.clock.set(due);
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!(
+        (report.reminded, report.overdue),
+        (0, 1),
+        "overdue after two working days, not five"
+    );
+    let applicant = a.app.again(&a.applicant).await;
+    assert!(subjects(&applicant).await.contains(&"已逾期".to_owned()));
+    // Both parties owe the contract, so its delay is marked but not charged to the agency.
+    let agency_id = project["winner"]["agency"]["id"].as_i64().unwrap();
+    assert_eq!(credit_of(&a.app, agency_id).await["score"], 80);
+}
+
+#[tokio::test]
+async fn the_applicant_is_reminded_to_accept_deliverables_and_marked_overdue_at_no_cost_to_the_agency(
+) {
+    let a = awarded().await;
+    let agency_id = a.applicant.project(a.project).await["winner"]["agency"]["id"]
+        .as_i64()
+        .unwrap();
+    let (contract, delivery) = delivered_contract(&a).await;
+    // Handed in on Thursday 19 March: ten working days end at 24:00 on Thursday 2 April.
+    let due = utc("2026-04-02T16:00:00Z");
+    a.app.clock.set(due - Duration::hours(30));
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!((report.reminded, report.overdue), (0, 0));
+    for expected in [1, 0] {
+        a.app.clock.set(due - Duration::hours(20));
+        let report = a.app.run_scheduler().await.contract_steps;
+        assert_eq!((report.reminded, report.overdue), (expected, 0), "once");
+    }
+    for expected in [1, 0] {
+        a.app.clock.set(due);
+        let report = a.app.run_scheduler().await.contract_steps;
+        assert_eq!((report.reminded, report.overdue), (0, expected), "once");
+    }
+    let applicant = a.app.again(&a.applicant).await;
+    let told = subjects(&applicant).await;
+    let count = |s: &str| told.iter().filter(|t| *t == s).count();
+    assert_eq!(
+        (count("期限将至"), count("已逾期")),
+        (1, 1),
+        "the applicant, who owes the acceptance: {told:?}"
+    );
+    let winner = a.app.again(&a.winner).await;
+    let told = subjects(&winner).await;
+    assert!(
+        !told.contains(&"期限将至".to_owned()) && told.contains(&"已逾期".to_owned()),
+        "the agency only hears of the overdue mark: {told:?}"
+    );
+    let credit = credit_of(&a.app, agency_id).await;
+    assert_eq!(
+        (
+            credit["score"].as_i64(),
+            credit["history"].as_array().map(Vec::len)
+        ),
+        (Some(80), Some(0)),
+        "the applicant's delay costs the agency nothing"
+    );
+
+    // Returned late and handed in again: the new submission has its own deadline.
+    let returned = applicant
+        .post_json(
+            &format!("/api/v1/deliveries/{delivery}/acceptance"),
+            json!({ "accept": false, "reason": "图幅接边不符合规范" }),
+        )
+        .await;
+    assert_eq!(returned.status(), StatusCode::OK);
+    let fixed = upload(&a.app, &winner, "成果（修改）.pdf").await;
+    let again = winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/deliveries"),
+            json!({ "summary": "按退回意见修改接边后重新提交。", "attachment_ids": [fixed] }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    // From Friday 3 April (00:00 China time), 清明 (4–6 April) does not count: due 20 April.
+    let due = utc("2026-04-20T16:00:00Z");
+    a.app.clock.set(due - Duration::hours(20));
+    assert_eq!(a.app.run_scheduler().await.contract_steps.reminded, 1);
+    a.app.clock.set(due);
+    assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 1);
 }

@@ -8,6 +8,7 @@ use super::views::ProjectView;
 use super::{present, selecting};
 use crate::accounts::Role;
 use crate::app::AppState;
+use crate::config::ProjectRules;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::CurrentUser;
 use serde::Deserialize;
@@ -113,7 +114,7 @@ pub async fn select(
                     ));
                 }
             }
-            reread(conn, id, &viewer, now)
+            reread(conn, id, &viewer, &rules)
         })
         .await
 }
@@ -168,7 +169,7 @@ pub async fn confirm(
                 &calendar,
                 &rules,
             )?;
-            reread(conn, id, &viewer, now)
+            reread(conn, id, &viewer, &rules)
         })
         .await
 }
@@ -177,8 +178,8 @@ fn reread(
     conn: &mut crate::db::DbConnection,
     id: i64,
     viewer: &CurrentUser,
-    now: chrono::DateTime<chrono::Utc>,
+    rules: &ProjectRules,
 ) -> AppResult<ProjectView> {
     let loaded: Loaded = service::load(conn, id)?;
-    present::project_view(conn, &loaded, Some(viewer), now)
+    present::project_view(conn, &loaded, Some(viewer), rules)
 }

@@ -124,7 +124,7 @@ pub fn run_once(
     report.reminded = remind(db, now)?;
     report.evaluations_defaulted =
         crate::contracts::evaluations::record_defaults(db, now, calendar)?;
-    report.contract_steps = crate::contracts::watch::run_once(db, now, calendar)?;
+    report.contract_steps = crate::contracts::watch::run_once(db, now, calendar, rules)?;
     Ok(report)
 }
 
