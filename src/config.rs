@@ -31,11 +31,15 @@ pub struct Settings {
     pub credit: CreditRules,
 }
 
-/// Rules that suspend an agency by itself.
+/// Rules that suspend an agency by itself (see `supervision::credit_rules`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreditRules {
-    /// This many upheld complaints within a year suspend the agency (一年内三次查实投诉).
+    /// This many upheld complaints within a year suspend the agency (一年内三次查实投诉);
+    /// 0 turns the rule off.
     pub complaints_to_suspend: usize,
+    /// A fact that costs points and leaves the score below this suspends the
+    /// agency (信用分低于阈值); `None` turns the rule off. The formula starts at 80.
+    pub suspend_below_score: Option<i64>,
     /// How long such a suspension lasts.
     pub suspension_days: i64,
 }
@@ -44,6 +48,7 @@ impl Default for CreditRules {
     fn default() -> Self {
         CreditRules {
             complaints_to_suspend: 3,
+            suspend_below_score: Some(60),
             suspension_days: 90,
         }
     }
