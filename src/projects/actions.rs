@@ -145,6 +145,7 @@ pub async fn confirm(
     // Read inside the write, after the lock: the clock that decides is the one of the write.
     let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
+    let credit = state.settings.credit.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = service::actor(user);
     let viewer = user.clone();
@@ -168,6 +169,7 @@ pub async fn confirm(
                 &actor,
                 &calendar,
                 &rules,
+                &credit,
             )?;
             reread(conn, id, &viewer, &rules)
         })
