@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::projects::{at, project_form, TOPO};
+use common::projects::{at, market, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -1181,4 +1181,100 @@ async fn the_applicant_is_reminded_to_accept_deliverables_and_marked_overdue_at_
     assert_eq!(a.app.run_scheduler().await.contract_steps.reminded, 1);
     a.app.clock.set(due);
     assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 1);
+}
+
+#[tokio::test]
+async fn penalties_that_bring_the_score_below_sixty_suspend_the_agency() {
+    let m = market(1).await;
+    let (agency, agency_id) = (&m.agencies[0].0, m.agencies[0].1);
+    let (app, admin) = (&m.app, &m.admin);
+    let search = || async move {
+        app.sync_search().await;
+        let url = app.url("/api/v1/search/offerings");
+        let found: Value = app
+            .client()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        found["meta"]["total"].as_i64().unwrap()
+    };
+    assert_eq!(search().await, 1);
+    let events = format!("/api/v1/agencies/{agency_id}/credit-events");
+    let events = events.as_str();
+    let penalise = move |points: i64| {
+        admin.post_json(
+            events,
+            json!({ "points": points, "reason": "擅自提高服务收费" }),
+        )
+    };
+    let status = || async move {
+        let read: Value = admin
+            .get(&format!("/api/v1/agencies/{agency_id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        read["agency"].clone()
+    };
+
+    // 80 − 20 = 60: at the threshold, not below it.
+    assert_eq!(penalise(-20).await.status(), StatusCode::CREATED);
+    assert_eq!(status().await["status"], "admitted");
+    // A reward never suspends; the penalty that takes the score to 59 does.
+    assert_eq!(penalise(1).await.status(), StatusCode::CREATED);
+    assert_eq!(penalise(-2).await.status(), StatusCode::CREATED);
+    assert_eq!(credit_of(app, agency_id).await["score"], 59);
+    let suspended = status().await;
+    assert_eq!(suspended["status"], "suspended");
+    let reason = suspended["status_reason"].as_str().unwrap();
+    assert!(
+        reason.contains("信用分 59") && reason.contains("低于 60"),
+        "{reason}"
+    );
+    assert!(subjects(agency).await.contains(&"机构已被暂停".to_owned()));
+
+    // What a suspension blocks: signing up, and the offerings in search.
+    let project = app
+        .published_project_id(&m.applicant, &m.admin, project_form(m.item, app.deadline()))
+        .await;
+    let refused = agency.sign_up(project, json!({})).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused = problem(refused).await;
+    assert!(
+        refused["detail_zh"]
+            .as_str()
+            .unwrap()
+            .contains("只有已入驻且未被暂停的机构可以报名"),
+        "{refused}"
+    );
+    assert_eq!(search().await, 0);
+
+    // Once suspended, a further penalty leaves the suspension as it was.
+    assert_eq!(penalise(-5).await.status(), StatusCode::CREATED);
+    assert_eq!(status().await["status_until"], suspended["status_until"]);
+}
+
+#[tokio::test]
+async fn the_score_rule_can_be_turned_off() {
+    let app = TestApp::with_settings(|s| s.credit.suspend_below_score = None).await;
+    let admin = app.admin("centre").await;
+    let (_, agency_id) = app.eligible_agency("agency1", 1, &admin).await;
+    let penalty = admin
+        .post_json(
+            &format!("/api/v1/agencies/{agency_id}/credit-events"),
+            json!({ "points": -30, "reason": "以欺诈手段承接业务" }),
+        )
+        .await;
+    assert_eq!(penalty.status(), StatusCode::CREATED);
+    let agency: Value = admin
+        .get(&format!("/api/v1/agencies/{agency_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agency["agency"]["status"], "admitted");
 }
