@@ -107,12 +107,38 @@ pub struct ServeArgs {
     /// Shortest sign-up period, in working days.
     #[arg(long, env = "ZHONGJIE_MIN_SIGNUP_DAYS", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub min_signup_days: u32,
+    /// Working days after the award to record and confirm the contract.
+    #[arg(long, env = "ZHONGJIE_CONTRACT_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub contract_days: u32,
     /// Fewest valid sign-ups for a random draw, bidding or scoring round.
     #[arg(long, env = "ZHONGJIE_MIN_SIGNUPS", default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=20))]
     pub min_signups: i32,
     /// Highest amount, in yuan, of a fiscally funded project that may be selected directly.
     #[arg(long, env = "ZHONGJIE_DIRECT_LIMIT_YUAN", default_value_t = 100_000)]
     pub direct_limit_yuan: u32,
+    /// Suspend an admitted agency when a penalty leaves its credit score below
+    /// this (1–100); `off` or `0` turns the rule off.
+    #[arg(long, env = "ZHONGJIE_CREDIT_SUSPEND_BELOW", default_value = "60", value_parser = parse_score_threshold)]
+    pub credit_suspend_below: ScoreThreshold,
+}
+
+/// A credit-score threshold, or none (`off`, `0`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoreThreshold(pub Option<i64>);
+
+/// Parses `--credit-suspend-below`: a score of 1 to 100, or `off` / `0` for no threshold.
+pub fn parse_score_threshold(text: &str) -> Result<ScoreThreshold, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(ScoreThreshold(None));
+    }
+    match text.parse::<i64>() {
+        Ok(0) => Ok(ScoreThreshold(None)),
+        Ok(score) if (1..=100).contains(&score) => Ok(ScoreThreshold(Some(score))),
+        _ => Err(format!(
+            "信用分阈值应为 1–100 的整数，或 off / 0 表示不按分数暂停 (credit-suspend-below must be a score of 1 to 100, or off or 0 to turn the rule off); got {text:?}"
+        )),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,7 +184,9 @@ impl Cli {
             settings.projects.review_required = !args.no_project_review;
             settings.projects.min_signup_working_days = args.min_signup_days;
             settings.projects.min_signups = args.min_signups;
+            settings.projects.contract_working_days = args.contract_days;
             settings.projects.direct_limit_fen = i64::from(args.direct_limit_yuan) * 100;
+            settings.credit.suspend_below_score = args.credit_suspend_below.0;
         }
         settings
     }
@@ -373,5 +401,56 @@ fn verify_audit(settings: &Settings) -> anyhow::Result<()> {
             broken.reason,
             broken.seq
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_credit_threshold_is_a_score_or_off() {
+        let cases = [
+            ("60", Some(Some(60))),
+            ("1", Some(Some(1))),
+            ("100", Some(Some(100))),
+            ("off", Some(None)),
+            ("OFF", Some(None)),
+            ("0", Some(None)),
+            ("101", None),
+            ("-5", None),
+            ("sixty", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                parse_score_threshold(text).ok().map(|t| t.0),
+                expected,
+                "{text:?}"
+            );
+        }
+    }
+
+    fn serve_settings(args: &[&str]) -> Result<Settings, clap::Error> {
+        let cli = Cli::try_parse_from(["zhongjie", "serve"].iter().chain(args))?;
+        let Command::Serve(serve) = &cli.command else {
+            unreachable!("the serve command was parsed")
+        };
+        Ok(cli.settings(Some(serve)))
+    }
+
+    #[test]
+    fn serve_takes_the_contract_days_and_the_credit_threshold() {
+        let defaults = serve_settings(&[]).expect("no flags");
+        assert_eq!(defaults.projects.contract_working_days, 5);
+        assert_eq!(defaults.credit.suspend_below_score, Some(60));
+        let set = serve_settings(&["--contract-days", "2", "--credit-suspend-below", "50"])
+            .expect("flags");
+        assert_eq!(set.projects.contract_working_days, 2);
+        assert_eq!(set.credit.suspend_below_score, Some(50));
+        let off = serve_settings(&["--credit-suspend-below", "off"]).expect("off");
+        assert_eq!(off.credit.suspend_below_score, None);
+        assert!(serve_settings(&["--contract-days", "0"]).is_err());
+        assert!(serve_settings(&["--credit-suspend-below", "120"]).is_err());
     }
 }

@@ -31,11 +31,15 @@ pub struct Settings {
     pub credit: CreditRules,
 }
 
-/// Rules that suspend an agency by itself.
+/// Rules that suspend an agency by itself (see `supervision::credit_rules`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreditRules {
-    /// This many upheld complaints within a year suspend the agency (一年内三次查实投诉).
+    /// This many upheld complaints within a year suspend the agency (一年内三次查实投诉);
+    /// 0 turns the rule off.
     pub complaints_to_suspend: usize,
+    /// A fact that costs points and leaves the score below this suspends the
+    /// agency (信用分低于阈值); `None` turns the rule off. The formula starts at 80.
+    pub suspend_below_score: Option<i64>,
     /// How long such a suspension lasts.
     pub suspension_days: i64,
 }
@@ -44,6 +48,7 @@ impl Default for CreditRules {
     fn default() -> Self {
         CreditRules {
             complaints_to_suspend: 3,
+            suspend_below_score: Some(60),
             suspension_days: 90,
         }
     }
@@ -60,6 +65,9 @@ pub struct ProjectRules {
     pub publicity_working_days: u32,
     /// The winner confirms within this many working days.
     pub confirmation_working_days: u32,
+    /// The contract is recorded and confirmed within this many working days
+    /// of the award (合同签订期限); the deadline watch marks it overdue after.
+    pub contract_working_days: u32,
     /// Fewer valid sign-ups than this fail a competitive round (流标).
     pub min_signups: i32,
     /// 直接选取 of fiscally funded projects up to this amount.
@@ -73,6 +81,7 @@ impl Default for ProjectRules {
             min_signup_working_days: 3,
             publicity_working_days: 3,
             confirmation_working_days: 2,
+            contract_working_days: 5,
             min_signups: 3,
             direct_limit_fen: 100_000 * 100,
         }

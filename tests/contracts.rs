@@ -5,9 +5,9 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::contracts::{awarded, terms, upload, Awarded};
-use common::projects::at;
-use common::{fields, problem, TestApp};
+use common::contracts::{awarded, awarded_with, terms, upload, Awarded};
+use common::projects::{at, market, project_form};
+use common::{fields, problem, TestApp, TestUser};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -361,8 +361,8 @@ async fn deliverables_are_returned_resubmitted_and_accepted_which_completes_the_
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
 
-/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
-async fn accepted_contract(a: &Awarded) -> i64 {
+/// The contract of `a` recorded, confirmed and delivered; returns its id and the delivery's.
+async fn delivered_contract(a: &Awarded) -> (i64, i64) {
     let file = upload(&a.app, &a.applicant, "合同.pdf").await;
     let recorded = a
         .applicant
@@ -391,6 +391,12 @@ async fn accepted_contract(a: &Awarded) -> i64 {
     let delivery = delivered.json::<Value>().await.unwrap()["delivery"]["id"]
         .as_i64()
         .unwrap();
+    (id, delivery)
+}
+
+/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
+async fn accepted_contract(a: &Awarded) -> i64 {
+    let (id, delivery) = delivered_contract(a).await;
     let accepted = a
         .applicant
         .post_json(
@@ -953,4 +959,231 @@ async fn the_service_is_suspended_by_agreement_resumed_and_terminated_by_an_admi
         StatusCode::CONFLICT,
         "terminated is final"
     );
+}
+
+/// The subjects of a user's in-site messages.
+async fn subjects(user: &TestUser) -> Vec<String> {
+    let messages: Value = user.get("/api/v1/messages").await.json().await.unwrap();
+    messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn credit_of(app: &TestApp, agency_id: i64) -> Value {
+    let url = app.url(&format!("/api/v1/agencies/{agency_id}/credit"));
+    let read: Value = app
+        .client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    read["credit"].clone()
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn the_contract_deadline_follows_the_configured_working_days() {
+    let a = awarded_with(|s| s.projects.contract_working_days = 2).await;
+    let project = a.applicant.project(a.project).await;
+    // Awarded on Thursday 19 March; two working days are Friday and Monday,
+    // so the contract is due at 24:00 China time on Monday 23 March.
+    assert_eq!(at(&project["awarded_at"]), utc("2026-03-19T01:00:00Z"));
+    let due = at(&project["contract_due_at"]);
+    assert_eq!(due, utc("2026-03-23T16:00:00Z"));
+
+    a.app.clock.set(due - Duration::hours(20));
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!((report.reminded, report.overdue), (1, 0));
+    a.app.clock.set(due - Duration::seconds(1));
+    assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 0);
+    a.app.clock.set(due);
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!(
+        (report.reminded, report.overdue),
+        (0, 1),
+        "overdue after two working days, not five"
+    );
+    let applicant = a.app.again(&a.applicant).await;
+    assert!(subjects(&applicant).await.contains(&"已逾期".to_owned()));
+    // Both parties owe the contract, so its delay is marked but not charged to the agency.
+    let agency_id = project["winner"]["agency"]["id"].as_i64().unwrap();
+    assert_eq!(credit_of(&a.app, agency_id).await["score"], 80);
+}
+
+#[tokio::test]
+async fn the_applicant_is_reminded_to_accept_deliverables_and_marked_overdue_at_no_cost_to_the_agency(
+) {
+    let a = awarded().await;
+    let agency_id = a.applicant.project(a.project).await["winner"]["agency"]["id"]
+        .as_i64()
+        .unwrap();
+    let (contract, delivery) = delivered_contract(&a).await;
+    // Handed in on Thursday 19 March: ten working days end at 24:00 on Thursday 2 April.
+    let due = utc("2026-04-02T16:00:00Z");
+    a.app.clock.set(due - Duration::hours(30));
+    let report = a.app.run_scheduler().await.contract_steps;
+    assert_eq!((report.reminded, report.overdue), (0, 0));
+    for expected in [1, 0] {
+        a.app.clock.set(due - Duration::hours(20));
+        let report = a.app.run_scheduler().await.contract_steps;
+        assert_eq!((report.reminded, report.overdue), (expected, 0), "once");
+    }
+    for expected in [1, 0] {
+        a.app.clock.set(due);
+        let report = a.app.run_scheduler().await.contract_steps;
+        assert_eq!((report.reminded, report.overdue), (0, expected), "once");
+    }
+    let applicant = a.app.again(&a.applicant).await;
+    let told = subjects(&applicant).await;
+    let count = |s: &str| told.iter().filter(|t| *t == s).count();
+    assert_eq!(
+        (count("期限将至"), count("已逾期")),
+        (1, 1),
+        "the applicant, who owes the acceptance: {told:?}"
+    );
+    let winner = a.app.again(&a.winner).await;
+    let told = subjects(&winner).await;
+    assert!(
+        !told.contains(&"期限将至".to_owned()) && told.contains(&"已逾期".to_owned()),
+        "the agency only hears of the overdue mark: {told:?}"
+    );
+    let credit = credit_of(&a.app, agency_id).await;
+    assert_eq!(
+        (
+            credit["score"].as_i64(),
+            credit["history"].as_array().map(Vec::len)
+        ),
+        (Some(80), Some(0)),
+        "the applicant's delay costs the agency nothing"
+    );
+
+    // Returned late and handed in again: the new submission has its own deadline.
+    let returned = applicant
+        .post_json(
+            &format!("/api/v1/deliveries/{delivery}/acceptance"),
+            json!({ "accept": false, "reason": "图幅接边不符合规范" }),
+        )
+        .await;
+    assert_eq!(returned.status(), StatusCode::OK);
+    let fixed = upload(&a.app, &winner, "成果（修改）.pdf").await;
+    let again = winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/deliveries"),
+            json!({ "summary": "按退回意见修改接边后重新提交。", "attachment_ids": [fixed] }),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    // From Friday 3 April (00:00 China time), 清明 (4–6 April) does not count: due 20 April.
+    let due = utc("2026-04-20T16:00:00Z");
+    a.app.clock.set(due - Duration::hours(20));
+    assert_eq!(a.app.run_scheduler().await.contract_steps.reminded, 1);
+    a.app.clock.set(due);
+    assert_eq!(a.app.run_scheduler().await.contract_steps.overdue, 1);
+}
+
+#[tokio::test]
+async fn penalties_that_bring_the_score_below_sixty_suspend_the_agency() {
+    let m = market(1).await;
+    let (agency, agency_id) = (&m.agencies[0].0, m.agencies[0].1);
+    let (app, admin) = (&m.app, &m.admin);
+    let search = || async move {
+        app.sync_search().await;
+        let url = app.url("/api/v1/search/offerings");
+        let found: Value = app
+            .client()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        found["meta"]["total"].as_i64().unwrap()
+    };
+    assert_eq!(search().await, 1);
+    let events = format!("/api/v1/agencies/{agency_id}/credit-events");
+    let events = events.as_str();
+    let penalise = move |points: i64| {
+        admin.post_json(
+            events,
+            json!({ "points": points, "reason": "擅自提高服务收费" }),
+        )
+    };
+    let status = || async move {
+        let read: Value = admin
+            .get(&format!("/api/v1/agencies/{agency_id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        read["agency"].clone()
+    };
+
+    // 80 − 20 = 60: at the threshold, not below it.
+    assert_eq!(penalise(-20).await.status(), StatusCode::CREATED);
+    assert_eq!(status().await["status"], "admitted");
+    // A reward never suspends; the penalty that takes the score to 59 does.
+    assert_eq!(penalise(1).await.status(), StatusCode::CREATED);
+    assert_eq!(penalise(-2).await.status(), StatusCode::CREATED);
+    assert_eq!(credit_of(app, agency_id).await["score"], 59);
+    let suspended = status().await;
+    assert_eq!(suspended["status"], "suspended");
+    let reason = suspended["status_reason"].as_str().unwrap();
+    assert!(
+        reason.contains("信用分 59") && reason.contains("低于 60"),
+        "{reason}"
+    );
+    assert!(subjects(agency).await.contains(&"机构已被暂停".to_owned()));
+
+    // What a suspension blocks: signing up, and the offerings in search.
+    let project = app
+        .published_project_id(&m.applicant, &m.admin, project_form(m.item, app.deadline()))
+        .await;
+    let refused = agency.sign_up(project, json!({})).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused = problem(refused).await;
+    assert!(
+        refused["detail_zh"]
+            .as_str()
+            .unwrap()
+            .contains("只有已入驻且未被暂停的机构可以报名"),
+        "{refused}"
+    );
+    assert_eq!(search().await, 0);
+
+    // Once suspended, a further penalty leaves the suspension as it was.
+    assert_eq!(penalise(-5).await.status(), StatusCode::CREATED);
+    assert_eq!(status().await["status_until"], suspended["status_until"]);
+}
+
+#[tokio::test]
+async fn the_score_rule_can_be_turned_off() {
+    let app = TestApp::with_settings(|s| s.credit.suspend_below_score = None).await;
+    let admin = app.admin("centre").await;
+    let (_, agency_id) = app.eligible_agency("agency1", 1, &admin).await;
+    let penalty = admin
+        .post_json(
+            &format!("/api/v1/agencies/{agency_id}/credit-events"),
+            json!({ "points": -30, "reason": "以欺诈手段承接业务" }),
+        )
+        .await;
+    assert_eq!(penalty.status(), StatusCode::CREATED);
+    let agency: Value = admin
+        .get(&format!("/api/v1/agencies/{agency_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agency["agency"]["status"], "admitted");
 }

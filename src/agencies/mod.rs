@@ -8,5 +8,6 @@ pub mod qualifications;
 pub mod routes;
 pub mod rules;
 pub mod service;
+pub mod suspension;
 pub mod views;
 pub mod watch;

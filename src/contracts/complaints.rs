@@ -1,21 +1,21 @@
 //! Complaints (投诉) of the applicant about the agency's performance under a
 //! contract, handled by an administrator with a written answer. An upheld
-//! complaint costs credit, and the configured number of them within a year
-//! suspends the agency by itself.
+//! complaint costs credit; the rules of `supervision::credit_rules` then
+//! decide whether it suspends the agency (the configured number within a
+//! year, or a score below the threshold).
 
 use super::rules::Party;
-use super::service::{contract_parties, Parties};
+use super::service::{contract_parties, project_number, Parties};
 use crate::accounts::Role;
-use crate::agencies::rules::AgencyStatus;
 use crate::app::AppState;
-use crate::config::CreditRules;
 use crate::db::schema::{agencies, complaints};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::projects::objections::statement;
-use crate::supervision::{journal, Actor, Event, Publish};
+use crate::supervision::credit::Fact;
+use crate::supervision::{credit_rules, journal, Actor, Event, Publish};
 use crate::web::auth::CurrentUser;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -94,11 +94,6 @@ pub fn of_contract(conn: &mut DbConnection, contract_id: i64) -> QueryResult<Vec
     Ok(rows.iter().map(|c| view(c, false)).collect())
 }
 
-/// Whether this many upheld complaints within a year suspend the agency (pure).
-pub fn suspension_due(upheld_within_a_year: usize, rules: &CreditRules) -> bool {
-    rules.complaints_to_suspend > 0 && upheld_within_a_year >= rules.complaints_to_suspend
-}
-
 /// The applicant complains about the agency's performance under a contract.
 pub async fn file(
     state: &AppState,
@@ -171,64 +166,6 @@ pub async fn file(
         .await
 }
 
-/// Suspends the agency for the configured period, as an administrator would.
-fn suspend(
-    conn: &mut DbConnection,
-    now: DateTime<Utc>,
-    agency_id: i64,
-    upheld: usize,
-    rules: &CreditRules,
-) -> AppResult<bool> {
-    let (status, owner, until): (String, i64, Option<NaiveDateTime>) = agencies::table
-        .find(agency_id)
-        .select((
-            agencies::status,
-            agencies::owner_user_id,
-            agencies::status_until,
-        ))
-        .first(conn)?;
-    let current = AgencyStatus::parse(&status)
-        .map(|s| crate::agencies::rules::effective_status(s, until, now));
-    if current != Some(AgencyStatus::Admitted) {
-        return Ok(false);
-    }
-    let end = now + Duration::days(rules.suspension_days);
-    let reason = format!("一年内投诉查实 {upheld} 次，依规则自动暂停");
-    diesel::update(agencies::table.find(agency_id))
-        .set((
-            agencies::status.eq(AgencyStatus::Suspended.as_str()),
-            agencies::status_reason.eq(&reason),
-            agencies::status_until.eq(Some(end.naive_utc())),
-            agencies::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
-    // The agency in the change log: its offerings leave search.
-    journal(
-        conn,
-        now,
-        &Actor::system(),
-        Event {
-            action: "agency.suspended",
-            entity_type: "agency",
-            entity_id: agency_id.to_string(),
-            detail: json!({ "from": "admitted", "to": "suspended", "reason": reason, "until": end }),
-        },
-        Publish::Yes,
-    )?;
-    crate::messages::send(
-        conn,
-        now,
-        owner,
-        "机构已被暂停",
-        &format!(
-            "{reason}，至 {}。暂停期间不能报名，服务不在检索中展示。",
-            crate::web::format_time(end.naive_utc())
-        ),
-        "/my/agency",
-    )?;
-    Ok(true)
-}
-
 /// An administrator upholds or dismisses a complaint with a written answer.
 pub async fn decide(
     state: &AppState,
@@ -280,39 +217,14 @@ pub async fn decide(
             let outcome = if uphold { "投诉查实" } else { "投诉不成立" };
             crate::messages::send(conn, now, row.filed_by, "投诉已处理", &format!("您的投诉已处理：{outcome}。答复：{answer}"), "/messages")?;
             crate::messages::send(conn, now, owner, "投诉处理结果", &format!("针对贵机构的投诉已处理：{outcome}。答复：{answer}"), "/messages")?;
-            let mut suspended = false;
-            if uphold {
-                let since = (now - Duration::days(365)).naive_utc();
-                let upheld: i64 = complaints::table
-                    .filter(complaints::agency_id.eq(row.agency_id))
-                    .filter(complaints::status.eq("upheld"))
-                    .filter(complaints::decided_at.gt(since))
-                    .count()
-                    .get_result(conn)?;
-                let upheld = usize::try_from(upheld).unwrap_or(0);
-                if suspension_due(upheld, &rules) {
-                    suspended = suspend(conn, now, row.agency_id, upheld, &rules)?;
-                }
-            }
+            let suspended = if uphold {
+                let fact = Fact::UpheldComplaint { at: now.naive_utc(), project: project_number(conn, row.contract_id)? };
+                credit_rules::after_fact(conn, now, row.agency_id, &fact, &rules)?
+            } else {
+                false
+            };
             let row: ComplaintRow = complaints::table.find(complaint_id).select(ComplaintRow::as_select()).first(conn)?;
             Ok(view(&row, suspended))
         })
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_third_upheld_complaint_in_a_year_suspends() {
-        let rules = CreditRules::default();
-        assert!(!suspension_due(2, &rules));
-        assert!(suspension_due(3, &rules));
-        let off = CreditRules {
-            complaints_to_suspend: 0,
-            ..rules
-        };
-        assert!(!suspension_due(10, &off), "0 turns the rule off");
-    }
 }

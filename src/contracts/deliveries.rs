@@ -10,7 +10,8 @@ use crate::calendar::WorkingCalendar;
 use crate::db::schema::{attachments, contracts, deliveries, delivery_files};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
-use crate::supervision::{journal, Actor, Event, Publish};
+use crate::supervision::credit::Fact;
+use crate::supervision::{credit_rules, journal, Actor, Event, Publish};
 use crate::web::auth::CurrentUser;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -136,6 +137,7 @@ pub async fn submit(
             "Attach 1 to 20 files.",
         ));
     }
+    let rules = state.settings.credit.clone();
     let clock = state.clock.clone();
     let user = user.clone();
     state
@@ -181,6 +183,11 @@ pub async fn submit(
             }
             journal_contract(conn, now, &user, "delivery.submitted", contract_id, json!({ "delivery_id": id, "sequence": sequence + 1, "late": late, "files": input.attachment_ids }))?;
             crate::messages::send(conn, now, applicant, "服务成果待验收", &format!("项目“{}”的中选机构提交了服务成果，请验收。", loaded.project.title), &loaded.link())?;
+            if late {
+                // A late delivery is a credit fact: the credit rules may suspend the agency.
+                let fact = Fact::LateDelivery { at: now.naive_utc(), project: loaded.number() };
+                credit_rules::after_fact(conn, now, contract.agency_id, &fact, &rules)?;
+            }
             let row: DeliveryRow = deliveries::table.find(id).select(DeliveryRow::as_select()).first(conn)?;
             Ok(view(conn, &row)?)
         })

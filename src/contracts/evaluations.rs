@@ -3,13 +3,15 @@
 //! once; ratings are public on the agency's profile once the window ended.
 
 use super::rules::{validate_evaluation, Party, Ratings, EVALUATION_WORKING_DAYS, NEUTRAL};
-use super::service::{contract_parties, Parties};
+use super::service::{contract_parties, project_number, Parties};
 use crate::app::AppState;
 use crate::calendar::WorkingCalendar;
+use crate::config::CreditRules;
 use crate::db::schema::{agencies, contracts, evaluations};
 use crate::db::{Db, DbConnection};
 use crate::error::{AppError, AppResult};
-use crate::supervision::{journal, Actor, Event, Publish};
+use crate::supervision::credit::Fact;
+use crate::supervision::{credit_rules, journal, Actor, Event, Publish};
 use crate::web::auth::CurrentUser;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -107,7 +109,7 @@ struct NewEvaluation<'a> {
     public_from: DateTime<Utc>,
 }
 
-fn insert(conn: &mut DbConnection, now: DateTime<Utc>, e: NewEvaluation) -> AppResult<i64> {
+fn insert(conn: &mut DbConnection, now: DateTime<Utc>, e: &NewEvaluation) -> AppResult<i64> {
     Ok(diesel::insert_into(evaluations::table)
         .values((
             evaluations::contract_id.eq(e.contract_id),
@@ -123,6 +125,22 @@ fn insert(conn: &mut DbConnection, now: DateTime<Utc>, e: NewEvaluation) -> AppR
         ))
         .returning(evaluations::id)
         .get_result(conn)?)
+}
+
+/// An evaluation is a credit fact: the credit rules may suspend the agency.
+fn apply_credit_rules(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    e: &NewEvaluation,
+    rules: &CreditRules,
+) -> AppResult<bool> {
+    let r = e.ratings;
+    let fact = Fact::Evaluation {
+        at: now.naive_utc(),
+        rating_sum: i64::from(r.quality + r.timeliness + r.fees + r.attitude),
+        project: project_number(conn, e.contract_id)?,
+    };
+    credit_rules::after_fact(conn, now, e.agency_id, &fact, rules)
 }
 
 fn find_of_contract(
@@ -160,6 +178,7 @@ pub async fn evaluate(
     )
     .map_err(AppError::Invalid)?;
     let calendar = crate::calendar::load(&state.db).await?;
+    let rules = state.settings.credit.clone();
     let clock = state.clock.clone();
     let user = user.clone();
     state
@@ -180,7 +199,8 @@ pub async fn evaluate(
             if now >= window_ends {
                 return Err(AppError::conflict("评价期已过，已按默认评价记录。", "The evaluation window has closed."));
             }
-            let id = insert(conn, now, NewEvaluation { contract_id, agency_id: contract.agency_id, ratings, comment: input.comment.trim(), by_default: false, public_from: window_ends })?;
+            let given = NewEvaluation { contract_id, agency_id: contract.agency_id, ratings, comment: input.comment.trim(), by_default: false, public_from: window_ends };
+            let id = insert(conn, now, &given)?;
             journal(
                 conn,
                 now,
@@ -189,6 +209,7 @@ pub async fn evaluate(
                 Publish::Yes,
             )?;
             crate::messages::send(conn, now, agency_owner, "收到服务评价", &format!("项目“{}”的项目业主已评价贵机构的服务，评价期结束后公开；您可以回复一次。", loaded.project.title), &loaded.link())?;
+            apply_credit_rules(conn, now, &given, &rules)?;
             let row = find_of_contract(conn, contract_id)?.ok_or(AppError::NotFound)?;
             Ok(view(&row))
         })
@@ -309,6 +330,7 @@ pub fn record_defaults(
     db: &Db,
     now: DateTime<Utc>,
     calendar: &WorkingCalendar,
+    rules: &CreditRules,
 ) -> AppResult<usize> {
     let due = |conn: &mut DbConnection| -> AppResult<Vec<(i64, i64, NaiveDateTime)>> {
         let candidates: Vec<(i64, i64, Option<NaiveDateTime>)> = contracts::table
@@ -332,7 +354,8 @@ pub fn record_defaults(
         let list = due(conn)?;
         for (contract_id, agency_id, completed) in &list {
             let ends = calendar.deadline_after(completed.and_utc(), EVALUATION_WORKING_DAYS);
-            let id = insert(conn, now, NewEvaluation { contract_id: *contract_id, agency_id: *agency_id, ratings: NEUTRAL, comment: "项目业主未在评价期内评价，按默认评价记录。", by_default: true, public_from: ends })?;
+            let neutral = NewEvaluation { contract_id: *contract_id, agency_id: *agency_id, ratings: NEUTRAL, comment: "项目业主未在评价期内评价，按默认评价记录。", by_default: true, public_from: ends };
+            let id = insert(conn, now, &neutral)?;
             journal(
                 conn,
                 now,
@@ -340,6 +363,8 @@ pub fn record_defaults(
                 Event { action: "evaluation.defaulted", entity_type: "agency", entity_id: agency_id.to_string(), detail: json!({ "contract_id": contract_id, "evaluation_id": id, "ratings": NEUTRAL }) },
                 Publish::Yes,
             )?;
+            // Worth no points today, but the rules, not this caller, decide that.
+            apply_credit_rules(conn, now, &neutral, rules)?;
         }
         Ok(list.len())
     })

@@ -383,6 +383,14 @@ pub const NEUTRAL: Ratings = Ratings {
 /// Working days the applicant has to evaluate after acceptance.
 pub const EVALUATION_WORKING_DAYS: u32 = 10;
 
+/// Working days the applicant has to accept or return a submission of
+/// deliverables (验收期限). A constant, like the evaluation window, not a
+/// setting: the domain notes give no figure for it, and 10 working days
+/// matches the other after-service windows. Missing it is the applicant's
+/// delay, so the deadline watch marks it overdue without touching the
+/// agency's credit.
+pub const ACCEPTANCE_WORKING_DAYS: u32 = 10;
+
 /// Ratings 1–5; a low rating (1 or 2) must say why, so it can be answered.
 pub fn validate_evaluation(
     quality: Option<i32>,

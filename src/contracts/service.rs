@@ -10,7 +10,9 @@ use super::rules::{
 use super::views::{AmendmentView, ContractView};
 use crate::app::AppState;
 use crate::calendar::WorkingCalendar;
-use crate::db::schema::{agencies, attachments, contract_amendments, contracts, signups};
+use crate::db::schema::{
+    agencies, attachments, contract_amendments, contracts, projects as project_rows, signups,
+};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::projects::model::SignupRow;
@@ -148,6 +150,17 @@ impl Parties {
             Party::Agency => self.agency_owner,
         }
     }
+}
+
+/// The number of the project a contract belongs to, for the credit history
+/// (`supervision::credit::Fact`).
+pub fn project_number(conn: &mut DbConnection, contract_id: i64) -> AppResult<String> {
+    let number: Option<String> = contracts::table
+        .inner_join(project_rows::table)
+        .filter(contracts::id.eq(contract_id))
+        .select(project_rows::number)
+        .first(conn)?;
+    Ok(number.unwrap_or_default())
 }
 
 pub fn contract_parties(

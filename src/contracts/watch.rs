@@ -1,13 +1,20 @@
 //! The deadline watch of the steps after the award, in working days: the
-//! contract (recorded and confirmed by the 5th working day after the award),
-//! the delivery (by the contract's end date) and the evaluation (10 working
-//! days after acceptance). A day before a deadline the party that owes the
-//! step is reminded, once; after it the step is marked overdue, once, and both
+//! contract (recorded and confirmed within the configured working days after
+//! the award, `ProjectRules::contract_working_days`, 5 by default),
+//! the delivery (by the contract's end date), the acceptance of each
+//! submission (10 working days after it) and the evaluation (10 working days
+//! after acceptance). A day before a deadline the party that owes the step is
+//! reminded, once; after it the step is marked overdue, once, and both
 //! parties are told. Run by the project scheduler; one write per pass.
+//!
+//! A mark is only a record of the delay: credit is charged by the facts of
+//! `supervision::credit` (a late delivery), never by a mark, so the
+//! applicant's late acceptance costs the agency nothing.
 
 use super::model::ContractRow;
-use super::rules::EVALUATION_WORKING_DAYS;
+use super::rules::{ACCEPTANCE_WORKING_DAYS, EVALUATION_WORKING_DAYS};
 use crate::calendar::WorkingCalendar;
+use crate::config::ProjectRules;
 use crate::db::schema::{
     agencies, contracts, deadline_marks, deliveries, evaluations, project_states, signups,
 };
@@ -40,6 +47,7 @@ pub fn owed(due: DateTime<Utc>, now: DateTime<Utc>, reminded: bool, overdue: boo
 enum Step {
     Contract,
     Delivery,
+    Acceptance,
     Evaluation,
 }
 
@@ -48,6 +56,7 @@ impl Step {
         match self {
             Step::Contract => "contract",
             Step::Delivery => "delivery",
+            Step::Acceptance => "acceptance",
             Step::Evaluation => "evaluation",
         }
     }
@@ -56,6 +65,7 @@ impl Step {
         match self {
             Step::Contract => "签订并确认合同",
             Step::Delivery => "提交服务成果",
+            Step::Acceptance => "验收或退回服务成果",
             Step::Evaluation => "评价服务",
         }
     }
@@ -65,13 +75,19 @@ impl Step {
 struct Open {
     step: Step,
     project_id: i64,
+    /// The submission an acceptance step is about: each has its own deadline and mark.
+    delivery_id: Option<i64>,
     due: DateTime<Utc>,
     /// User ids: the one who owes the step, and the other party.
     owes: i64,
     other: i64,
 }
 
-fn open_steps(conn: &mut DbConnection, calendar: &WorkingCalendar) -> AppResult<Vec<Open>> {
+fn open_steps(
+    conn: &mut DbConnection,
+    calendar: &WorkingCalendar,
+    rules: &ProjectRules,
+) -> AppResult<Vec<Open>> {
     let mut open = Vec::new();
     // Awarded projects whose contract is not confirmed yet: both owe it; the applicant is told first.
     let awarded: Vec<(i64, Option<chrono::NaiveDateTime>, Option<i64>)> = project_states::table
@@ -106,10 +122,8 @@ fn open_steps(conn: &mut DbConnection, calendar: &WorkingCalendar) -> AppResult<
         open.push(Open {
             step: Step::Contract,
             project_id,
-            due: calendar.deadline_after(
-                awarded_at.and_utc(),
-                crate::projects::present::CONTRACT_WORKING_DAYS,
-            ),
+            delivery_id: None,
+            due: calendar.deadline_after(awarded_at.and_utc(), rules.contract_working_days),
             owes: loaded.project.applicant_user_id,
             other: agency_owner,
         });
@@ -143,9 +157,21 @@ fn open_steps(conn: &mut DbConnection, calendar: &WorkingCalendar) -> AppResult<
                     open.push(Open {
                         step: Step::Delivery,
                         project_id: contract.project_id,
+                        delivery_id: None,
                         due: due.and_utc(),
                         owes: agency_owner,
                         other: applicant,
+                    });
+                } else if let Some((delivery_id, submitted)) =
+                    waiting_submission(conn, contract.id)?
+                {
+                    open.push(Open {
+                        step: Step::Acceptance,
+                        project_id: contract.project_id,
+                        delivery_id: Some(delivery_id),
+                        due: calendar.deadline_after(submitted.and_utc(), ACCEPTANCE_WORKING_DAYS),
+                        owes: applicant,
+                        other: agency_owner,
                     });
                 }
             }
@@ -158,6 +184,7 @@ fn open_steps(conn: &mut DbConnection, calendar: &WorkingCalendar) -> AppResult<
                     open.push(Open {
                         step: Step::Evaluation,
                         project_id: contract.project_id,
+                        delivery_id: None,
                         due: calendar.deadline_after(completed.and_utc(), EVALUATION_WORKING_DAYS),
                         owes: applicant,
                         other: agency_owner,
@@ -167,6 +194,19 @@ fn open_steps(conn: &mut DbConnection, calendar: &WorkingCalendar) -> AppResult<
         }
     }
     Ok(open)
+}
+
+/// The submission of deliverables that waits for the applicant's answer, if any.
+fn waiting_submission(
+    conn: &mut DbConnection,
+    contract_id: i64,
+) -> AppResult<Option<(i64, chrono::NaiveDateTime)>> {
+    Ok(deliveries::table
+        .filter(deliveries::contract_id.eq(contract_id))
+        .filter(deliveries::status.eq("submitted"))
+        .select((deliveries::id, deliveries::created_at))
+        .first(conn)
+        .optional()?)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -185,13 +225,20 @@ type Mark = (
 fn owed_now(
     conn: &mut DbConnection,
     calendar: &WorkingCalendar,
+    rules: &ProjectRules,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Open, Option<i64>, Owed)>> {
     let mut out = Vec::new();
-    for step in open_steps(conn, calendar)? {
-        let mark: Option<Mark> = deadline_marks::table
+    for step in open_steps(conn, calendar, rules)? {
+        let mut query = deadline_marks::table
             .filter(deadline_marks::step.eq(step.step.as_str()))
             .filter(deadline_marks::project_id.eq(step.project_id))
+            .into_boxed();
+        query = match step.delivery_id {
+            Some(id) => query.filter(deadline_marks::delivery_id.eq(id)),
+            None => query.filter(deadline_marks::delivery_id.is_null()),
+        };
+        let mark: Option<Mark> = query
             .select((
                 deadline_marks::id,
                 deadline_marks::reminded_at,
@@ -211,19 +258,28 @@ fn owed_now(
 
 /// One pass: reminders and overdue marks, each once. A read decides whether
 /// the write lock is needed at all.
-pub fn run_once(db: &Db, now: DateTime<Utc>, calendar: &WorkingCalendar) -> AppResult<WatchReport> {
-    if db.run_now(|conn| owed_now(conn, calendar, now))?.is_empty() {
+pub fn run_once(
+    db: &Db,
+    now: DateTime<Utc>,
+    calendar: &WorkingCalendar,
+    rules: &ProjectRules,
+) -> AppResult<WatchReport> {
+    if db
+        .run_now(|conn| owed_now(conn, calendar, rules, now))?
+        .is_empty()
+    {
         return Ok(WatchReport::default());
     }
     db.write_now(|conn| {
         let mut report = WatchReport::default();
-        for (step, mark, what) in owed_now(conn, calendar, now)? {
+        for (step, mark, what) in owed_now(conn, calendar, rules, now)? {
             let id = match mark {
                 Some(id) => id,
                 None => diesel::insert_into(deadline_marks::table)
                     .values((
                         deadline_marks::step.eq(step.step.as_str()),
                         deadline_marks::project_id.eq(step.project_id),
+                        deadline_marks::delivery_id.eq(step.delivery_id),
                         deadline_marks::due_at.eq(step.due.naive_utc()),
                     ))
                     .returning(deadline_marks::id)
@@ -262,7 +318,7 @@ pub fn run_once(db: &Db, now: DateTime<Utc>, calendar: &WorkingCalendar) -> AppR
                             action: "deadline.overdue",
                             entity_type: "project",
                             entity_id: step.project_id.to_string(),
-                            detail: json!({ "step": step.step.as_str(), "due_at": step.due }),
+                            detail: json!({ "step": step.step.as_str(), "due_at": step.due, "delivery_id": step.delivery_id }),
                         },
                         Publish::No,
                     )?;

@@ -498,6 +498,7 @@ diesel::table! {
         due_at -> Timestamp,
         reminded_at -> Nullable<Timestamp>,
         overdue_at -> Nullable<Timestamp>,
+        delivery_id -> Nullable<BigInt>,
     }
 }
 

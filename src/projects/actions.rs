@@ -8,6 +8,7 @@ use super::views::ProjectView;
 use super::{present, selecting};
 use crate::accounts::Role;
 use crate::app::AppState;
+use crate::config::ProjectRules;
 use crate::error::{AppError, AppResult};
 use crate::web::auth::CurrentUser;
 use serde::Deserialize;
@@ -113,7 +114,7 @@ pub async fn select(
                     ));
                 }
             }
-            reread(conn, id, &viewer, now)
+            reread(conn, id, &viewer, &rules)
         })
         .await
 }
@@ -144,6 +145,7 @@ pub async fn confirm(
     // Read inside the write, after the lock: the clock that decides is the one of the write.
     let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
+    let credit = state.settings.credit.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = service::actor(user);
     let viewer = user.clone();
@@ -167,8 +169,9 @@ pub async fn confirm(
                 &actor,
                 &calendar,
                 &rules,
+                &credit,
             )?;
-            reread(conn, id, &viewer, now)
+            reread(conn, id, &viewer, &rules)
         })
         .await
 }
@@ -177,8 +180,8 @@ fn reread(
     conn: &mut crate::db::DbConnection,
     id: i64,
     viewer: &CurrentUser,
-    now: chrono::DateTime<chrono::Utc>,
+    rules: &ProjectRules,
 ) -> AppResult<ProjectView> {
     let loaded: Loaded = service::load(conn, id)?;
-    present::project_view(conn, &loaded, Some(viewer), now)
+    present::project_view(conn, &loaded, Some(viewer), rules)
 }

@@ -323,7 +323,7 @@ pub async fn create(
             let now = clock.now();
             let id = create_in(conn, now, &rules, user_id, &actor, &input)?;
             let loaded = load(conn, id)?;
-            present::project_view(conn, &loaded, Some(&viewer), now)
+            present::project_view(conn, &loaded, Some(&viewer), &rules)
         })
         .await
 }
@@ -353,7 +353,7 @@ pub async fn update(
             record(conn, now, &actor, "project.updated", id, detail_of(&valid))?;
             {
                 let loaded = load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
+                present::project_view(conn, &loaded, Some(&viewer), &rules)
             }
         })
         .await

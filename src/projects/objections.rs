@@ -12,10 +12,12 @@ use super::service::{actor, admins, load, record};
 use super::views::ObjectionView;
 use crate::accounts::Role;
 use crate::app::AppState;
-use crate::db::schema::{attachments, objection_attachments, objections};
+use crate::db::schema::{attachments, objection_attachments, objections, signups};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::messages;
+use crate::supervision::credit::Fact;
+use crate::supervision::credit_rules;
 use crate::web::auth::CurrentUser;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -265,6 +267,7 @@ pub async fn decide(
     // Read inside the write, after the lock: the clock that decides is the one of the write.
     let clock = state.clock.clone();
     let rules = state.settings.projects.clone();
+    let credit = state.settings.credit.clone();
     let calendar = crate::calendar::load(&state.db).await?;
     let actor = actor(user);
     state
@@ -296,6 +299,12 @@ pub async fn decide(
                 ))
                 .execute(conn)?;
             record(conn, now, &actor, "objection.decided", loaded.id(), json!({ "objection_id": objection_id, "decision": status.as_str(), "outcome": outcome.map(|o| o.as_str()), "answer": answer }))?;
+            if let (true, Some(signup_id)) = (uphold, objection.signup_id) {
+                // An upheld objection is a credit fact of the selected agency.
+                let agency_id: i64 = signups::table.find(signup_id).select(signups::agency_id).first(conn)?;
+                let fact = Fact::UpheldObjection { at: now.naive_utc(), project: loaded.number() };
+                credit_rules::after_fact(conn, now, agency_id, &fact, &credit)?;
+            }
             match outcome {
                 Some(ObjectionOutcome::Redo) => {
                     supersede_others(conn, now, &loaded, objection_id)?;

@@ -11,6 +11,7 @@ use super::service::{avoidances_of, requirements_of, standing_count, Loaded};
 use super::views::*;
 use crate::accounts::Role;
 use crate::catalog::service as catalog;
+use crate::config::ProjectRules;
 use crate::db::schema::{
     agencies, divisions, objection_attachments, service_items, signups, users,
 };
@@ -201,7 +202,7 @@ pub fn project_view(
     conn: &mut DbConnection,
     loaded: &Loaded,
     user: Option<&CurrentUser>,
-    _now: DateTime<Utc>,
+    rules: &ProjectRules,
 ) -> AppResult<ProjectView> {
     let p = &loaded.project;
     let st = &loaded.state;
@@ -323,9 +324,10 @@ pub fn project_view(
         publicity_ends_at: st.publicity_ends_at.map(utc),
         awarded_at: st.awarded_at.map(utc),
         contract_due_at: match st.awarded_at {
-            Some(at) => {
-                Some(crate::calendar::load_in(conn)?.deadline_after(utc(at), CONTRACT_WORKING_DAYS))
-            }
+            Some(at) => Some(
+                crate::calendar::load_in(conn)?
+                    .deadline_after(utc(at), rules.contract_working_days),
+            ),
             None => None,
         },
         cancelled_at: st.cancelled_at.map(utc),
@@ -359,9 +361,6 @@ pub fn summary(conn: &mut DbConnection, loaded: &Loaded) -> AppResult<ProjectSum
         },
     })
 }
-
-/// Working days from the award to the contract's deadline (not yet configurable).
-pub const CONTRACT_WORKING_DAYS: u32 = 5;
 
 pub const DRAW_PROCEDURE: &str = "验证方法（所有值以十六进制显示，计算时先解码为字节）：① SHA-256(秘密值) 应等于发布时公布的承诺值；② 将各报名按报名编号从小到大排列，把秘密值与各报名随机值依次相连，计算 SHA-256 得到种子；③ 每个报名的抽签值 = SHA-256(种子 ‖ 该报名随机值)；④ 随机抽取按抽签值从小到大排序，第一名中选；竞价选取按金额报价从低到高（下浮率报价从高到低）排序，综合评分按总分从高到低排序，相同时均按抽签值从小到大。命令行可用 zhongjie verify draw <项目编号> 复算。";
 

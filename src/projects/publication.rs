@@ -198,7 +198,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<
             submit_in(conn, now, &rules, &calendar, &mut loaded, &actor)?;
             {
                 let loaded = load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
+                present::project_view(conn, &loaded, Some(&viewer), &rules)
             }
         })
         .await
@@ -290,7 +290,7 @@ pub async fn review(
             }
             {
                 let loaded = load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
+                present::project_view(conn, &loaded, Some(&viewer), &rules)
             }
         })
         .await
@@ -311,6 +311,7 @@ pub async fn cancel(
 ) -> AppResult<ProjectView> {
     // Read inside the write, after the lock: the clock that decides is the one of the write.
     let clock = state.clock.clone();
+    let rules = state.settings.projects.clone();
     let actor = actor(user);
     let viewer = user.clone();
     let Some(reason) = crate::agencies::rules::reason_given(request.reason.as_deref()) else {
@@ -336,7 +337,7 @@ pub async fn cancel(
             selecting::cancel_project(conn, now, &mut loaded, &actor, &reason)?;
             {
                 let loaded = load(conn, id)?;
-                present::project_view(conn, &loaded, Some(&viewer), now)
+                present::project_view(conn, &loaded, Some(&viewer), &rules)
             }
         })
         .await

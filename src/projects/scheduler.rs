@@ -9,7 +9,7 @@ use super::selecting;
 use super::service::{load, Loaded};
 use crate::app::AppState;
 use crate::calendar::WorkingCalendar;
-use crate::config::ProjectRules;
+use crate::config::{CreditRules, ProjectRules};
 use crate::db::schema::{agencies, project_states, signups};
 use crate::db::Db;
 use crate::error::AppResult;
@@ -48,6 +48,7 @@ pub fn advance(
     now: DateTime<Utc>,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
+    credit: &CreditRules,
 ) -> AppResult<bool> {
     db.write_now(|conn| {
         let mut loaded = load(conn, id)?;
@@ -68,7 +69,7 @@ pub fn advance(
                     rules,
                 )?,
                 Due::ConfirmationMissed => {
-                    selecting::confirmation_missed(conn, now, &mut loaded, calendar, rules)?
+                    selecting::confirmation_missed(conn, now, &mut loaded, calendar, rules, credit)?
                 }
                 Due::EndPublicity => selecting::award(conn, now, &mut loaded, &Actor::system())?,
             }
@@ -85,6 +86,7 @@ pub fn run_once(
     now: DateTime<Utc>,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
+    credit: &CreditRules,
 ) -> AppResult<ScheduleReport> {
     let running = [
         ProjectStatus::SigningUp,
@@ -111,7 +113,7 @@ pub fn run_once(
         if !matches!(owed, Ok(true)) {
             continue;
         }
-        match advance(db, id, now, calendar, rules) {
+        match advance(db, id, now, calendar, rules, credit) {
             Ok(true) => report.moved += 1,
             Ok(false) => {}
             // One project's trouble must not stop the others.
@@ -123,8 +125,8 @@ pub fn run_once(
     }
     report.reminded = remind(db, now)?;
     report.evaluations_defaulted =
-        crate::contracts::evaluations::record_defaults(db, now, calendar)?;
-    report.contract_steps = crate::contracts::watch::run_once(db, now, calendar)?;
+        crate::contracts::evaluations::record_defaults(db, now, calendar, credit)?;
+    report.contract_steps = crate::contracts::watch::run_once(db, now, calendar, rules)?;
     Ok(report)
 }
 
@@ -193,7 +195,14 @@ pub async fn run_forever(state: AppState, every: std::time::Duration) {
         };
         let state = state.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            run_once(&state.db, state.now(), &calendar, &state.settings.projects)
+            let settings = &state.settings;
+            run_once(
+                &state.db,
+                state.now(),
+                &calendar,
+                &settings.projects,
+                &settings.credit,
+            )
         })
         .await;
         match outcome {

@@ -14,7 +14,7 @@ use super::selection::{self, Candidate, Method};
 use super::service::{move_status, record, Loaded};
 use crate::accounts::secrets::random_bytes;
 use crate::calendar::WorkingCalendar;
-use crate::config::ProjectRules;
+use crate::config::{CreditRules, ProjectRules};
 use crate::db::schema::{agencies, project_states, signups};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
@@ -684,6 +684,7 @@ pub fn confirm(
     actor: &Actor,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
+    credit: &CreditRules,
 ) -> AppResult<()> {
     if loaded.status() != ProjectStatus::Confirming {
         return Err(AppError::conflict(
@@ -713,7 +714,9 @@ pub fn confirm(
                 "Abandoning needs a reason.",
             ));
         };
-        return abandon(conn, now, loaded, &signup, reason, actor, calendar, rules);
+        return abandon(
+            conn, now, loaded, &signup, reason, actor, calendar, rules, credit,
+        );
     }
     move_signup(conn, now, &signup, SignupAction::Confirm, None)?;
     move_status(conn, now, loaded, ProjectAction::Confirm)?;
@@ -769,6 +772,7 @@ fn abandon(
     actor: &Actor,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
+    credit: &CreditRules,
 ) -> AppResult<()> {
     move_signup(conn, now, signup, SignupAction::Abandon, Some(reason))?;
     crate::supervision::journal(
@@ -790,6 +794,11 @@ fn abandon(
         "中选机构放弃中选",
         &format!("项目“{}”的中选机构放弃中选：{reason}", loaded.project.title),
     )?;
+    let fact = crate::supervision::credit::Fact::Abandoned {
+        at: now.naive_utc(),
+        project: loaded.number(),
+    };
+    crate::supervision::credit_rules::after_fact(conn, now, signup.agency_id, &fact, credit)?;
     pass_on(conn, now, loaded, actor, calendar, rules)
 }
 
@@ -800,6 +809,7 @@ pub fn confirmation_missed(
     loaded: &mut Loaded,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
+    credit: &CreditRules,
 ) -> AppResult<()> {
     let missed = loaded.status() == ProjectStatus::Confirming
         && loaded
@@ -822,6 +832,7 @@ pub fn confirmation_missed(
         &Actor::system(),
         calendar,
         rules,
+        credit,
     )
 }
 

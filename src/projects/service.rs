@@ -181,7 +181,7 @@ pub fn admins(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
 }
 
 pub async fn find(state: &AppState, user: Option<CurrentUser>, id: i64) -> AppResult<ProjectView> {
-    let now = state.now();
+    let rules = state.settings.projects.clone();
     state
         .db
         .run(move |conn| {
@@ -189,7 +189,7 @@ pub async fn find(state: &AppState, user: Option<CurrentUser>, id: i64) -> AppRe
             if !visible(&loaded, user.as_ref()) {
                 return Err(AppError::NotFound);
             }
-            present::project_view(conn, &loaded, user.as_ref(), now)
+            present::project_view(conn, &loaded, user.as_ref(), &rules)
         })
         .await
 }

@@ -1,5 +1,6 @@
 //! The credit record's API: anyone reads an agency's score and history;
-//! administrators record penalties and rewards with reasons and evidence.
+//! administrators record penalties and rewards with reasons and evidence
+//! (a penalty that leaves the score below the threshold suspends the agency).
 
 use super::credit::{self, CreditScore};
 use super::{journal, Actor, Event, Publish};
@@ -94,6 +95,7 @@ pub async fn record(
         ));
     }
     let clock = state.clock.clone();
+    let rules = state.settings.credit.clone();
     let actor = Actor::user(user.user.id, &user.user.username);
     let admin = user.user.id;
     let credit = state
@@ -126,6 +128,8 @@ pub async fn record(
                 Publish::Yes,
             )?;
             crate::messages::send(conn, now, owner, "信用记录变更", &format!("管理员记录了贵机构的信用{}（{points:+} 分）：{reason}", if points < 0 { "扣分" } else { "加分" }), "/my/agency")?;
+            let fact = credit::Fact::Adjustment { at: now.naive_utc(), points: i64::from(points), reason: reason.clone() };
+            super::credit_rules::after_fact(conn, now, id, &fact, &rules)?;
             credit::score_of(conn, id, now)
         })
         .await?;

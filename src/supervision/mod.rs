@@ -5,6 +5,7 @@ pub mod audit;
 pub mod changes;
 pub mod credit;
 pub mod credit_routes;
+pub mod credit_rules;
 
 pub use audit::{Actor, Event};
 

@@ -6,6 +6,7 @@ use super::{TestApp, TestUser};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use zhongjie::config::Settings;
 
 pub struct Awarded {
     pub app: TestApp,
@@ -17,7 +18,18 @@ pub struct Awarded {
 
 /// A bidding project run to its award; the lowest of three quotes is 3,100,000 fen.
 pub async fn awarded() -> Awarded {
-    let app = TestApp::new().await;
+    let a = awarded_with(|_| {}).await;
+    let project = a.applicant.project(a.project).await;
+    assert!(
+        at(&project["contract_due_at"]) > at(&project["awarded_at"]) + Duration::days(5),
+        "five working days to record the contract"
+    );
+    a
+}
+
+/// `awarded` on a server with some settings changed.
+pub async fn awarded_with(change: impl FnOnce(&mut Settings)) -> Awarded {
+    let app = TestApp::with_settings(change).await;
     let admin = app.admin("centre").await;
     let applicant = app.applicant("owner").await;
     let mut agencies = Vec::new();
@@ -48,12 +60,7 @@ pub async fn awarded() -> Awarded {
     app.advance(Duration::days(7));
     app.run_scheduler().await;
     let applicant = app.again(&applicant).await;
-    let awarded = applicant.project(id).await;
-    assert_eq!(awarded["status"], "awarded");
-    assert!(
-        at(&awarded["contract_due_at"]) > at(&awarded["awarded_at"]) + Duration::days(5),
-        "five working days to record the contract"
-    );
+    assert_eq!(applicant.project(id).await["status"], "awarded");
     let winner = app.again(&winner).await;
     let loser = app.again(&agencies[0].0).await;
     Awarded {

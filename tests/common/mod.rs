@@ -37,6 +37,8 @@ pub struct TestApp {
     pub search: Arc<zhongjie::search::SearchService>,
     /// The project rules the server runs with, for the scheduler the tests run.
     pub project_rules: zhongjie::config::ProjectRules,
+    /// The credit rules the server runs with, for the same scheduler.
+    pub credit_rules: zhongjie::config::CreditRules,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
@@ -74,6 +76,7 @@ impl TestApp {
         settings.login_throttle.max_delay = std::time::Duration::from_millis(20);
 
         let project_rules = settings.projects.clone();
+        let credit_rules = settings.credit.clone();
         let prepared = settings.clone();
         let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared))
             .await
@@ -95,6 +98,7 @@ impl TestApp {
             db,
             search,
             project_rules,
+            credit_rules,
             shutdown: Some(tx),
             _dir: dir,
             postgres,

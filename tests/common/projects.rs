@@ -135,9 +135,10 @@ impl TestApp {
     /// Runs one pass of the project scheduler at the app's clock.
     pub async fn run_scheduler(&self) -> zhongjie::projects::scheduler::ScheduleReport {
         let calendar = zhongjie::calendar::load(&self.db).await.expect("calendar");
-        let (db, now, rules) = (self.db.clone(), self.now(), self.project_rules.clone());
+        let (db, now) = (self.db.clone(), self.now());
+        let (rules, credit) = (self.project_rules.clone(), self.credit_rules.clone());
         let report = tokio::task::spawn_blocking(move || {
-            zhongjie::projects::scheduler::run_once(&db, now, &calendar, &rules)
+            zhongjie::projects::scheduler::run_once(&db, now, &calendar, &rules, &credit)
         })
         .await
         .expect("join")
