@@ -515,3 +515,48 @@ async fn a_complaint_reaches_the_admins_queue_and_is_answered_on_the_contract_pa
     assert_eq!(contract_json(&a, contract_id).await["status"], "terminated");
     assert!(open(&a, &a.winner, &contract_path).await.contains("已终止"));
 }
+
+#[tokio::test]
+async fn an_admin_records_a_penalty_with_evidence_on_the_agency_page() {
+    let a = awarded().await;
+    let admin = a.app.log_in("centre", common::PASSWORD).await;
+    let project = a.applicant.project(a.project).await;
+    let agency_id = project["winner"]["agency"]["id"].as_i64().unwrap();
+    let path = format!("/admin/agencies/{agency_id}");
+    let send = |points: &'static str, reason: &'static str, evidence: bool| {
+        let (a, admin, path) = (&a, &admin, path.clone());
+        async move {
+            let html = open(a, admin, &path).await;
+            let mut form = Form::new()
+                .text("csrf_token", csrf_token(&html))
+                .text("points", points)
+                .text("reason", reason);
+            if evidence {
+                form = form.part("evidence", pdf("处罚决定书.pdf"));
+            }
+            admin
+                .client
+                .post(a.app.url(&format!("{path}/credit-events")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let html = open(&a, &admin, &path).await;
+    assert!(html.contains("id=\"credit-score\">80<"), "no facts yet: the base score");
+
+    // Zero points are no event; nothing is recorded.
+    let zero = send("0", "成果文件存在错漏。", true).await;
+    assert_eq!(zero.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(zero.text().await.unwrap().contains("id=\"credit-points-error\""));
+    let penalty = send("-10", "成果文件存在错漏，经核实予以扣分。", true).await;
+    assert_eq!(location(&penalty), format!("{path}?credit=recorded#credit"));
+
+    // The public profile explains the point; an applicant cannot record one.
+    let (_, profile) = page(&a.app.client(), a.app.url(&format!("/agencies/{agency_id}"))).await;
+    assert!(profile.contains("id=\"credit-score\">70<"), "80 − 10");
+    assert!(profile.contains("成果文件存在错漏，经核实予以扣分。"));
+    let (status, _) = page(&a.applicant.client, a.app.url(&path)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -677,6 +677,8 @@ struct ReviewPage {
     agency: AgencyView,
     errors: Vec<FieldError>,
     actions: Vec<(&'static str, &'static str)>,
+    /// Once admitted, the credit record the administrator adds penalties and rewards to.
+    credit: Option<crate::supervision::credit::CreditScore>,
 }
 
 impl ReviewPage {
@@ -685,6 +687,12 @@ impl ReviewPage {
     }
     fn status(&self) -> &'static str {
         status_label(&self.agency.status)
+    }
+    fn time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::projects::pages::time(t)
+    }
+    fn signed(&self, points: &i64) -> String {
+        format!("{points:+}")
     }
 }
 
@@ -698,9 +706,20 @@ async fn render_review(
     let user = page.require_user()?.clone();
     user.require(&[Role::Admin])?;
     let now = state.now();
-    let agency = state
+    let (agency, credit) = state
         .db
-        .run(move |conn| service::find(conn, id, Some(&user), now))
+        .run(move |conn| {
+            let agency = service::find(conn, id, Some(&user), now)?;
+            let credit = if matches!(
+                agency.status,
+                AgencyStatus::Admitted | AgencyStatus::Suspended | AgencyStatus::Expelled
+            ) {
+                Some(crate::supervision::credit::score_of(conn, id, now)?)
+            } else {
+                None
+            };
+            Ok((agency, credit))
+        })
         .await?;
     let actions = [
         (Transition::Approve, "准予入驻"),
@@ -718,8 +737,81 @@ async fn render_review(
         agency,
         errors,
         actions,
+        credit,
     };
     Ok(page.render(status, &template))
+}
+
+/// An administrator records a penalty or a reward, with an optional evidence file.
+pub async fn admin_credit_event(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    mut form: CsrfMultipart,
+) -> AppResult<Response> {
+    let user = page.require_user()?.clone();
+    user.require(&[Role::Admin])?;
+    let points = form.field("points").parse::<i32>().ok();
+    let mut input = crate::supervision::credit_events::CreditEventInput {
+        points,
+        reason: Some(form.field("reason")),
+        evidence_attachment_id: None,
+    };
+    let refused = |errors: Vec<FieldError>| {
+        errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: format!("credit.{}", e.field),
+                ..e
+            })
+            .collect::<Vec<_>>()
+    };
+    // Checked before the evidence is stored, so a refused form leaves no file behind.
+    if let Err(AppError::Invalid(errors)) = crate::supervision::credit_events::checked(&input) {
+        return render_review(
+            &state,
+            &page,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused(errors),
+        )
+        .await;
+    }
+    if let Some(upload) = form.take_upload() {
+        match crate::attachments::routes::save(&state, user.user.id, upload).await {
+            Ok(saved) => input.evidence_attachment_id = Some(saved.id),
+            Err(AppError::Invalid(errors)) => {
+                let errors = refused(
+                    errors
+                        .into_iter()
+                        .map(|e| FieldError {
+                            field: "evidence_attachment_id".into(),
+                            ..e
+                        })
+                        .collect(),
+                );
+                return render_review(&state, &page, id, StatusCode::UNPROCESSABLE_ENTITY, errors)
+                    .await;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    match crate::supervision::credit_events::record(&state, &user, id, input).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/admin/agencies/{id}?credit=recorded#credit")).into_response(),
+        ),
+        Err(AppError::Invalid(errors)) => {
+            render_review(
+                &state,
+                &page,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                refused(errors),
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn admin_agency(

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod changes;
 pub mod credit;
+pub mod credit_events;
 pub mod credit_routes;
 pub mod credit_rules;
 

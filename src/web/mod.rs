@@ -359,6 +359,11 @@ pub fn router(state: AppState) -> Router {
             get(crate::agencies::pages::admin_agency),
         )
         .route(
+            "/admin/agencies/{id}/credit-events",
+            post(crate::agencies::pages::admin_credit_event)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
             "/admin/agencies/{id}/review",
             post(crate::agencies::pages::admin_review),
         )
