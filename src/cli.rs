@@ -61,6 +61,9 @@ pub enum Command {
     /// Administrator accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Machine clients, such as the approval system, and their tokens.
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Integrity checks.
     #[command(subcommand)]
     Verify(VerifyCommand),
@@ -154,6 +157,19 @@ pub enum AdminCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ClientCommand {
+    /// Make a machine client and print its token (shown once), e.g.
+    /// `zhongjie client create --name 并联审批系统 --scope approvals:read --scope approvals:write`.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// `approvals:read` and/or `approvals:write`; repeat or separate with commas.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum VerifyCommand {
     /// Recompute the audit hash chain and name the first broken event.
     Audit,
@@ -224,6 +240,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "已创建管理员 {} (administrator created, id {})",
                 user.username, user.id
+            );
+            Ok(())
+        }
+        Command::Client(ClientCommand::Create { name, scopes }) => {
+            let scopes =
+                crate::approvals::clients::parse_scopes(scopes).map_err(|e| anyhow::anyhow!(e))?;
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                anyhow::bail!("请填写客户端名称 (--name is required)");
+            }
+            let settings = cli.settings(None);
+            let (client, token) = tokio::task::spawn_blocking(move || {
+                let db = app::prepare_database(&settings)?;
+                crate::approvals::clients::create(&db, SystemClock.now(), &name, &scopes)
+                    .map_err(explain)
+            })
+            .await??;
+            println!(
+                "已创建客户端 {}（权限 {}）。令牌只显示这一次，请妥善保存 (client {} created; the token is shown once):\n{token}",
+                client.name, client.scopes, client.id
             );
             Ok(())
         }

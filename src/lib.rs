@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agencies;
 pub mod app;
+pub mod approvals;
 pub mod attachments;
 pub mod calendar;
 pub mod catalog;

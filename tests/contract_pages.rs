@@ -544,17 +544,28 @@ async fn an_admin_records_a_penalty_with_evidence_on_the_agency_page() {
         }
     };
     let html = open(&a, &admin, &path).await;
-    assert!(html.contains("id=\"credit-score\">80<"), "no facts yet: the base score");
+    assert!(
+        html.contains("id=\"credit-score\">80<"),
+        "no facts yet: the base score"
+    );
 
     // Zero points are no event; nothing is recorded.
     let zero = send("0", "成果文件存在错漏。", true).await;
     assert_eq!(zero.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(zero.text().await.unwrap().contains("id=\"credit-points-error\""));
+    assert!(zero
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"credit-points-error\""));
     let penalty = send("-10", "成果文件存在错漏，经核实予以扣分。", true).await;
     assert_eq!(location(&penalty), format!("{path}?credit=recorded#credit"));
 
     // The public profile explains the point; an applicant cannot record one.
-    let (_, profile) = page(&a.app.client(), a.app.url(&format!("/agencies/{agency_id}"))).await;
+    let (_, profile) = page(
+        &a.app.client(),
+        a.app.url(&format!("/agencies/{agency_id}")),
+    )
+    .await;
     assert!(profile.contains("id=\"credit-score\">70<"), "80 − 10");
     assert!(profile.contains("成果文件存在错漏，经核实予以扣分。"));
     let (status, _) = page(&a.applicant.client, a.app.url(&path)).await;

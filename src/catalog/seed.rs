@@ -12,13 +12,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-const SEED_VERSION: &str = "2026-11-25.1";
+const SEED_VERSION: &str = "2026-11-28.1";
 const DIVISIONS_JIANGXI: &str = include_str!("data/divisions_jiangxi.csv");
 const DIVISIONS_CHINA: &str = include_str!("data/divisions_china_province_city.csv");
 const SERVICE_ITEMS: &str = include_str!("data/service_items.csv");
 const QUALIFICATION_TYPES: &str = include_str!("data/qualification_types.csv");
 const REQUIREMENTS: &str = include_str!("data/service_item_requirements.csv");
 const GUIDES: &str = include_str!("data/service_item_guides.csv");
+const APPROVAL_ITEMS: &str = include_str!("data/approval_items.csv");
 
 #[derive(Deserialize)]
 struct ItemRecord {
@@ -108,6 +109,7 @@ pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
             .collect();
     let requirements: Vec<RequirementRecord> =
         records("service_item_requirements.csv", REQUIREMENTS)?;
+    let approvals: Vec<ApprovalRecord> = records("approval_items.csv", APPROVAL_ITEMS)?;
     db.write_now(|conn| {
         if settings::get(conn, "catalog_seed_version")?.as_deref() == Some(SEED_VERSION) {
             return Ok(());
@@ -116,6 +118,7 @@ pub fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
         insert_types(conn, &types)?;
         insert_items(conn, now, &items, &guides)?;
         insert_requirements(conn, &requirements)?;
+        insert_approval_items(conn, &approvals)?;
         settings::put(conn, "catalog_seed_version", SEED_VERSION)?;
         Ok(())
     })
@@ -235,6 +238,56 @@ fn insert_requirements(
                     .eq(Some(r.min_level.trim()).filter(|l| !l.is_empty())),
             ))
             .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct ApprovalRecord {
+    code: String,
+    name: String,
+    department: String,
+    service_items: String,
+}
+
+/// Approval items and the services they wait for; items already present are left as edited.
+fn insert_approval_items(conn: &mut DbConnection, records: &[ApprovalRecord]) -> AppResult<()> {
+    use crate::db::schema::{approval_item_services, approval_items};
+    let existing: Vec<String> = approval_items::table
+        .select(approval_items::code)
+        .load(conn)?;
+    let services: HashMap<String, i64> = service_items::table
+        .select((service_items::code, service_items::id))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    for (order, record) in records.iter().enumerate() {
+        if existing.contains(&record.code) {
+            continue;
+        }
+        let id: i64 = diesel::insert_into(approval_items::table)
+            .values((
+                approval_items::code.eq(&record.code),
+                approval_items::name.eq(&record.name),
+                approval_items::department.eq(&record.department),
+                approval_items::sort_order.eq(i32::try_from(order).unwrap_or(i32::MAX)),
+            ))
+            .returning(approval_items::id)
+            .get_result(conn)?;
+        for code in record.service_items.split(';').map(str::trim) {
+            let service = services.get(code).ok_or_else(|| {
+                anyhow!(
+                    "approval_items.csv: {} names unknown item {code}",
+                    record.code
+                )
+            })?;
+            diesel::insert_into(approval_item_services::table)
+                .values((
+                    approval_item_services::approval_item_id.eq(id),
+                    approval_item_services::service_item_id.eq(service),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }

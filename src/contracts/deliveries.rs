@@ -278,6 +278,13 @@ pub async fn decide(
                     delivery.contract_id,
                     json!({ "delivery_id": delivery_id, "late": delivery.late }),
                 )?;
+                // The intermediary step is done in the approval record, in this transaction.
+                crate::approvals::service::complete_in(
+                    conn,
+                    now,
+                    delivery.contract_id,
+                    delivery_id,
+                )?;
             } else {
                 journal_contract(
                     conn,

@@ -128,6 +128,10 @@ fn apply(
             contracts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
+    if next == super::rules::ContractStatus::Terminated {
+        // The approval record's step waits for another project.
+        crate::approvals::service::release_in(conn, now, parties.contract.project_id, reason)?;
+    }
     journal(
         conn,
         now,

@@ -540,6 +540,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    approval_items (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        department -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    approval_item_services (approval_item_id, service_item_id) {
+        approval_item_id -> BigInt,
+        service_item_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    investment_projects (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        owner_name -> Text,
+        owner_uscc -> Nullable<Text>,
+        region_code -> Text,
+        scale -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    investment_approvals (id) {
+        id -> BigInt,
+        investment_project_id -> BigInt,
+        approval_item_id -> BigInt,
+        state -> Text,
+        state_note -> Nullable<Text>,
+        state_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    intermediary_steps (id) {
+        id -> BigInt,
+        investment_approval_id -> BigInt,
+        service_item_id -> BigInt,
+        project_id -> Nullable<BigInt>,
+        linked_by -> Nullable<Text>,
+        status -> Text,
+        completed_at -> Nullable<Timestamp>,
+        contract_id -> Nullable<BigInt>,
+        agency_id -> Nullable<BigInt>,
+        delivery_id -> Nullable<BigInt>,
+        deliverable_sha256 -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_events (id) {
+        id -> BigInt,
+        investment_project_id -> BigInt,
+        step_id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> BigInt,
+        name -> Text,
+        scopes -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        secret -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
@@ -571,6 +680,15 @@ diesel::joinable!(deliveries -> contracts (contract_id));
 diesel::joinable!(evaluations -> contracts (contract_id));
 diesel::joinable!(complaints -> contracts (contract_id));
 diesel::joinable!(delivery_files -> deliveries (delivery_id));
+diesel::joinable!(approval_item_services -> approval_items (approval_item_id));
+diesel::joinable!(approval_item_services -> service_items (service_item_id));
+diesel::joinable!(investment_approvals -> investment_projects (investment_project_id));
+diesel::joinable!(investment_approvals -> approval_items (approval_item_id));
+diesel::joinable!(intermediary_steps -> investment_approvals (investment_approval_id));
+diesel::joinable!(intermediary_steps -> service_items (service_item_id));
+diesel::joinable!(intermediary_steps -> projects (project_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> approval_events (event_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -606,4 +724,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaints,
     deadline_marks,
     contract_stoppages,
+    approval_items,
+    approval_item_services,
+    investment_projects,
+    investment_approvals,
+    intermediary_steps,
+    approval_events,
+    api_clients,
+    webhook_endpoints,
+    webhook_deliveries,
 );

@@ -101,6 +101,8 @@ fn open_round(
         json!({ "round": round, "draw_commitment": commitment }),
     )?;
     *loaded = load(conn, loaded.id())?;
+    // A project carrying an investment code takes up its step in the approval record.
+    crate::approvals::service::link_project_in(conn, now, loaded.id())?;
     crate::messages::send(
         conn,
         now,

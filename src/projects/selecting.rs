@@ -1008,6 +1008,8 @@ pub fn cancel_project(
         .set(project_states::status_reason.eq(reason))
         .execute(conn)?;
     set_state_time(conn, loaded.id(), "cancelled_at", Some(now.naive_utc()))?;
+    // The approval record's step waits for another project.
+    crate::approvals::service::release_in(conn, now, loaded.id(), reason)?;
     record(
         conn,
         now,

@@ -39,6 +39,13 @@ impl Actor {
             label: "system".into(),
         }
     }
+    /// A machine client such as the approval system, by its name.
+    pub fn client(name: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: format!("client:{name}"),
+        }
+    }
     pub fn command_line() -> Actor {
         Actor {
             user_id: None,

@@ -231,6 +231,22 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/search/agencies",
             get(crate::search::routes::agencies),
         )
+        .route(
+            "/api/v1/investment-projects/{code}",
+            get(crate::approvals::routes::show).put(crate::approvals::routes::put),
+        )
+        .route(
+            "/api/v1/investment-projects/{code}/approval-record",
+            get(crate::approvals::routes::approval_record),
+        )
+        .route(
+            "/api/v1/investment-projects/{code}/approval-items/{item}",
+            axum::routing::patch(crate::approvals::routes::set_state),
+        )
+        .route(
+            "/api/v1/investment-projects/{code}/steps/{step}/link",
+            post(crate::approvals::routes::link),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 

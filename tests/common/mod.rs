@@ -4,6 +4,7 @@
 //! test moves. Helpers are named after what people do.
 #![allow(dead_code)]
 
+pub mod approvals;
 pub mod contracts;
 pub mod html;
 pub mod postgres;
@@ -276,6 +277,16 @@ impl TestUser {
     pub async fn post_json(&self, path: &str, body: Value) -> Response {
         self.client
             .post(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put_json(&self, path: &str, body: Value) -> Response {
+        self.client
+            .put(self.url(path))
             .header("X-CSRF-Token", &self.csrf)
             .json(&body)
             .send()

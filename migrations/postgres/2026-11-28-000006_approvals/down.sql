@@ -1,0 +1,9 @@
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_endpoints;
+DROP TABLE api_clients;
+DROP TABLE approval_events;
+DROP TABLE intermediary_steps;
+DROP TABLE investment_approvals;
+DROP TABLE investment_projects;
+DROP TABLE approval_item_services;
+DROP TABLE approval_items;
