@@ -98,6 +98,12 @@ impl Server {
                 every,
             ));
         }
+        if let Some(every) = self.state.settings.webhook_interval {
+            tokio::spawn(crate::webhooks::dispatch::run_forever(
+                self.state.clone(),
+                every,
+            ));
+        }
         let router = web::router(self.state);
         axum::serve(
             self.listener,

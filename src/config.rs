@@ -27,6 +27,11 @@ pub struct Settings {
     /// How often the project scheduler moves projects whose deadline passed;
     /// `None` leaves it to the caller (tests).
     pub schedule_interval: Option<std::time::Duration>,
+    /// How often webhook deliveries are enqueued and sent; `None` leaves it
+    /// to the caller (tests).
+    pub webhook_interval: Option<std::time::Duration>,
+    /// How long a webhook receiver has to answer.
+    pub webhook_timeout: std::time::Duration,
     pub projects: ProjectRules,
     pub credit: CreditRules,
 }
@@ -107,6 +112,8 @@ impl Settings {
             watch_interval: Some(std::time::Duration::from_secs(60)),
             search_interval: Some(std::time::Duration::from_millis(200)),
             schedule_interval: Some(std::time::Duration::from_secs(15)),
+            webhook_interval: Some(std::time::Duration::from_secs(2)),
+            webhook_timeout: std::time::Duration::from_secs(10),
             projects: ProjectRules::default(),
             credit: CreditRules::default(),
         }

@@ -21,3 +21,4 @@ pub mod projects;
 pub mod search;
 pub mod supervision;
 pub mod web;
+pub mod webhooks;

@@ -151,7 +151,7 @@ pub fn abilities(file: &ContractFile, now: DateTime<Utc>) -> ContractAbilities {
     let stop = if party.is_some() || admin {
         [Stoppage::Suspend, Stoppage::Resume, Stoppage::Terminate]
             .into_iter()
-            .filter(|&s| after_stoppage(status, completed, s).is_some())
+            .filter(|&s| after_stoppage(status, completed, s, admin).is_some())
             // A party's proposal waits for the other; an administrator decides at once.
             .filter(|_| admin || stoppage_waiting.is_none())
             .collect()
@@ -314,7 +314,23 @@ mod tests {
         assert!(!abilities(&f, at(24)).evaluate, "the window has closed");
         assert!(
             abilities(&f, at(11)).stop.is_empty(),
-            "accepted work is not stopped"
+            "the parties do not stop accepted work"
+        );
+        let admin = ContractFile {
+            reader: Reader::Admin,
+            ..file("confirmed", Party::Applicant, Reader::Admin)
+        };
+        let admin = ContractFile {
+            contract: ContractView {
+                completed_at: Some(at(10)),
+                ..admin.contract
+            },
+            ..admin
+        };
+        assert_eq!(
+            abilities(&admin, at(11)).stop,
+            vec![Stoppage::Terminate],
+            "an administrator may withdraw it"
         );
         f.evaluation = Some(EvaluationView {
             id: 9,

@@ -311,14 +311,18 @@ impl Stoppage {
     }
 }
 
-/// The status a stoppage leads to; none once the work was accepted.
+/// The status a stoppage leads to. Once the work was accepted only an
+/// administrator may still terminate the contract (the accepted result is
+/// withdrawn, e.g. found falsified), which reopens the approval record's step.
 pub fn after_stoppage(
     current: ContractStatus,
     completed: bool,
     action: Stoppage,
+    by_admin: bool,
 ) -> Option<ContractStatus> {
     use ContractStatus::*;
     match (current, action) {
+        (Confirmed, Stoppage::Terminate) if completed && by_admin => Some(Terminated),
         _ if completed => None,
         (Confirmed, Stoppage::Suspend) => Some(Suspended),
         (Suspended, Stoppage::Resume) => Some(Confirmed),
@@ -565,21 +569,27 @@ mod tests {
     fn a_contract_in_force_is_suspended_resumed_or_terminated_until_its_work_is_accepted() {
         use Stoppage::*;
         assert_eq!(
-            after_stoppage(S::Confirmed, false, Suspend),
+            after_stoppage(S::Confirmed, false, Suspend, false),
             Some(S::Suspended)
         );
         assert_eq!(
-            after_stoppage(S::Suspended, false, Resume),
+            after_stoppage(S::Suspended, false, Resume, false),
             Some(S::Confirmed)
         );
         assert_eq!(
-            after_stoppage(S::Suspended, false, Terminate),
+            after_stoppage(S::Suspended, false, Terminate, false),
             Some(S::Terminated)
         );
-        assert_eq!(after_stoppage(S::Confirmed, false, Resume), None);
-        assert_eq!(after_stoppage(S::Recorded, false, Suspend), None);
-        assert_eq!(after_stoppage(S::Terminated, false, Resume), None);
-        assert_eq!(after_stoppage(S::Confirmed, true, Terminate), None);
+        assert_eq!(after_stoppage(S::Confirmed, false, Resume, false), None);
+        assert_eq!(after_stoppage(S::Recorded, false, Suspend, false), None);
+        assert_eq!(after_stoppage(S::Terminated, false, Resume, false), None);
+        assert_eq!(after_stoppage(S::Confirmed, true, Terminate, false), None);
+        assert_eq!(
+            after_stoppage(S::Confirmed, true, Terminate, true),
+            Some(S::Terminated),
+            "an administrator withdraws accepted work"
+        );
+        assert_eq!(after_stoppage(S::Confirmed, true, Suspend, true), None);
     }
 
     #[test]

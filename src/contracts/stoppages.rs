@@ -102,11 +102,13 @@ fn apply(
     action: Stoppage,
     actor: &Actor,
     reason: &str,
+    by_admin: bool,
 ) -> AppResult<()> {
     let Some(next) = after_stoppage(
         parties.contract.status(),
         parties.contract.completed_at.is_some(),
         action,
+        by_admin,
     ) else {
         return Err(AppError::Conflict {
             zh: format!(
@@ -205,6 +207,7 @@ pub async fn propose(
                 parties.contract.status(),
                 parties.contract.completed_at.is_some(),
                 action,
+                admin,
             )
             .is_none()
             {
@@ -248,7 +251,7 @@ pub async fn propose(
                 .get_result(conn)?;
             let actor = Actor::user(user.user.id, &user.user.username);
             if admin {
-                apply(conn, now, &parties, action, &actor, &reason)?;
+                apply(conn, now, &parties, action, &actor, &reason, true)?;
             } else {
                 let other = if parties.party == Some(Party::Applicant) {
                     parties.agency_owner
@@ -330,6 +333,7 @@ pub async fn decide(
                     action,
                     &Actor::user(user.user.id, &user.user.username),
                     &row.reason,
+                    false,
                 )?;
             } else {
                 crate::messages::send(

@@ -247,6 +247,22 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/investment-projects/{code}/steps/{step}/link",
             post(crate::approvals::routes::link),
         )
+        .route(
+            "/api/v1/webhooks",
+            get(crate::webhooks::routes::list).post(crate::webhooks::routes::create),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(crate::webhooks::routes::disable),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(crate::webhooks::routes::deliveries),
+        )
+        .route(
+            "/api/v1/webhook-deliveries/{id}/replay",
+            post(crate::webhooks::routes::replay),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 

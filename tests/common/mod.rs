@@ -40,7 +40,10 @@ pub struct TestApp {
     pub project_rules: zhongjie::config::ProjectRules,
     /// The credit rules the server runs with, for the same scheduler.
     pub credit_rules: zhongjie::config::CreditRules,
+    settings: Settings,
     shutdown: Option<oneshot::Sender<()>>,
+    /// Data directories of servers started by `restart`.
+    restarted_dirs: Vec<tempfile::TempDir>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
 }
@@ -71,6 +74,7 @@ impl TestApp {
         settings.watch_interval = None;
         settings.search_interval = None;
         settings.schedule_interval = None;
+        settings.webhook_interval = None;
         change(&mut settings);
         // Failed logins are still slowed, by less, so the suite stays quick.
         settings.login_throttle.base_delay = std::time::Duration::from_millis(5);
@@ -78,6 +82,7 @@ impl TestApp {
 
         let project_rules = settings.projects.clone();
         let credit_rules = settings.credit.clone();
+        let kept = settings.clone();
         let prepared = settings.clone();
         let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared))
             .await
@@ -100,10 +105,50 @@ impl TestApp {
             search,
             project_rules,
             credit_rules,
+            settings: kept,
             shutdown: Some(tx),
+            restarted_dirs: Vec::new(),
             _dir: dir,
             postgres,
         }
+    }
+
+    /// Stops the server and starts another on the same database, as after a
+    /// crash or a deploy: only what was stored carries over. The new server
+    /// keeps its files (search index, uploads) in a fresh directory, since
+    /// the old index stays locked while this test holds it.
+    pub async fn restart(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut settings = self.settings.clone();
+        settings.data_dir = dir.path().to_path_buf();
+        let prepared = settings.clone();
+        let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared))
+            .await
+            .expect("join")
+            .expect("database prepared");
+        let state = app::state(settings, db.clone(), Arc::new(self.clock.clone())).expect("state");
+        let server = Server::bind(state).await.expect("bind");
+        let addr = server.local_addr().expect("address");
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(server.serve(async {
+            let _ = rx.await;
+        }));
+        self.base = format!("http://{addr}");
+        self.db = db;
+        self.shutdown = Some(tx);
+        self.restarted_dirs.push(dir);
+    }
+
+    /// One pass of the webhook sender at the test's clock, with its timeout.
+    pub async fn run_webhooks(&self) -> zhongjie::webhooks::dispatch::DispatchReport {
+        let client = zhongjie::webhooks::dispatch::client(self.settings.webhook_timeout);
+        let now = zhongjie::clock::Clock::now(&self.clock);
+        zhongjie::webhooks::dispatch::run_once(&self.db, &client, now)
+            .await
+            .expect("webhook pass")
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
