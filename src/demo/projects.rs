@@ -364,8 +364,8 @@ fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) ->
     Ok(4)
 }
 
-/// Seeds the demo projects once; returns how many there are.
-pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result<usize> {
+/// Seeds the demo projects once.
+pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result<()> {
     db.write_now(|conn| {
         if settings::get(conn, MARKER)?.is_some() {
             return Ok(());
@@ -374,12 +374,5 @@ pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result
         settings::put(conn, MARKER, MARKER_VERSION)?;
         Ok(())
     })
-    .map_err(|e| anyhow!("seeding the demo projects: {e}"))?;
-    db.run_now(|conn| {
-        Ok(crate::db::schema::projects::table
-            .count()
-            .get_result::<i64>(conn)?)
-    })
-    .map(|n| usize::try_from(n).unwrap_or(0))
-    .map_err(|e| anyhow!("{e}"))
+    .map_err(|e| anyhow!("seeding the demo projects: {e}"))
 }

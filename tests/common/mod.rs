@@ -39,6 +39,8 @@ pub struct TestApp {
     pub project_rules: zhongjie::config::ProjectRules,
     /// The credit rules the server runs with, for the same scheduler.
     pub credit_rules: zhongjie::config::CreditRules,
+    /// The server's state, for what the binary does besides serving (the demo seeding).
+    pub state: app::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     postgres: Option<postgres::FreshDatabase>,
@@ -85,7 +87,7 @@ impl TestApp {
         let clock = ManualClock::new(start_time());
         let state = app::state(settings, db.clone(), Arc::new(clock.clone())).expect("state");
         let search = state.search.clone();
-        let server = Server::bind(state).await.expect("bind");
+        let server = Server::bind(state.clone()).await.expect("bind");
         let addr = server.local_addr().expect("address");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server.serve(async {
@@ -99,6 +101,7 @@ impl TestApp {
             search,
             project_rules,
             credit_rules,
+            state,
             shutdown: Some(tx),
             _dir: dir,
             postgres,
