@@ -324,18 +324,13 @@ fn seed_generate(settings: &Settings, options: &GenerateOptions) -> anyhow::Resu
 async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
     let prepared = settings.clone();
     let db = tokio::task::spawn_blocking(move || app::prepare_database(&prepared)).await??;
+    let url = crate::db::redact(&settings.database_url);
+    let state = app::state(settings, db, Arc::new(SystemClock))?;
     let demo = if with_demo_data {
-        let db = db.clone();
-        let rules = settings.projects.clone();
-        Some(
-            tokio::task::spawn_blocking(move || demo::seed(&db, SystemClock.now(), &rules))
-                .await??,
-        )
+        Some(demo::seed(&state).await?)
     } else {
         None
     };
-    let url = crate::db::redact(&settings.database_url);
-    let state = app::state(settings, db, Arc::new(SystemClock))?;
     let server = Server::bind(state).await?;
     let addr = server.local_addr()?;
     println!("中介服务超市已启动：http://{addr}/  (database: {url})");
@@ -359,8 +354,9 @@ async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
             if market.created { "，本次生成" } else { "，此前已生成" },
         );
         println!(
-            "演示采购项目 {} 个：已中选、公示中、报名中、待审核各一 (demo projects in every state; see /projects)",
-            demo.projects
+            "演示采购项目 {} 个：已完成 {} 个（合同、成果、评价与信用记录齐全）、履约中 {} 个，\
+             另有已中选、公示中、报名中、待审核各一 (demo projects from sign-up to evaluation; see /projects, /my/contracts)",
+            demo.projects, demo.finished, demo.performing
         );
     }
     server.serve(app::shutdown_signal()).await

@@ -8,7 +8,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::process::{Command, Output};
-use zhongjie::clock::Clock;
 
 /// Runs the real binary on the app's database (it needs no server).
 fn zhongjie(app: &TestApp, args: &[&str]) -> Output {
@@ -20,14 +19,9 @@ fn zhongjie(app: &TestApp, args: &[&str]) -> Output {
         .expect("zhongjie runs")
 }
 
-/// Seeds the demo (accounts and market) as `zhongjie demo` does, at the app's clock.
+/// Seeds the demo as `zhongjie demo` does, at the app's clock.
 async fn seed_demo(app: &TestApp) -> zhongjie::demo::Demo {
-    let db = app.db.clone();
-    let now = app.clock.now();
-    tokio::task::spawn_blocking(move || zhongjie::demo::seed(&db, now, &Default::default()))
-        .await
-        .expect("join")
-        .expect("demo seeded")
+    zhongjie::demo::seed(&app.state).await.expect("demo seeded")
 }
 
 /// Every item of a public list, following `meta.next_page` a hundred at a time.
@@ -203,30 +197,41 @@ async fn seed_generate_writes_what_it_is_asked_for() {
 }
 
 #[tokio::test]
-async fn the_demo_has_a_project_in_each_state_and_its_draw_recomputes() {
+async fn the_demo_has_a_project_in_each_state_and_its_draws_recompute() {
     let app = TestApp::new().await;
     let demo = seed_demo(&app).await;
-    assert_eq!(demo.projects, 4);
+    assert_eq!(
+        demo.projects, 10,
+        "four in every state, six with a contract"
+    );
     let public = public_list(&app, "/api/v1/projects", "projects").await;
     let mut states: Vec<&str> = public
         .iter()
         .map(|p| p["status"].as_str().unwrap())
         .collect();
     states.sort();
+    states.dedup();
     assert_eq!(
         states,
         ["awarded", "publicity", "signing_up"],
         "the one in review is not public"
     );
-
-    let awarded = public.iter().find(|p| p["status"] == "awarded").unwrap();
-    let number = awarded["number"].as_str().unwrap();
-    let verified = zhongjie(&app, &["verify", "draw", number]);
-    assert!(
-        verified.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verified.stderr)
+    assert_eq!(
+        public.iter().filter(|p| p["status"] == "awarded").count(),
+        7
     );
+
+    let draws: Vec<&Value> = public.iter().filter(|p| p["method"] == "random").collect();
+    assert_eq!(draws.len(), 2, "the awarded draw and a finished one");
+    for draw in draws {
+        let number = draw["number"].as_str().unwrap();
+        let verified = zhongjie(&app, &["verify", "draw", number]);
+        assert!(
+            verified.status.success(),
+            "{}",
+            String::from_utf8_lossy(&verified.stderr)
+        );
+    }
 
     let signing = public.iter().find(|p| p["status"] == "signing_up").unwrap();
     let detail: Value = app
@@ -245,5 +250,186 @@ async fn the_demo_has_a_project_in_each_state_and_its_draw_recomputes() {
     );
 
     let again = seed_demo(&app).await;
-    assert_eq!(again.projects, 4, "seeding twice adds nothing");
+    assert_eq!(again.projects, 10, "seeding twice adds nothing");
+}
+
+/// The contract ids linked from a page, in order.
+fn contract_links(html: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = html
+        .split("href=\"/contracts/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    ids.dedup();
+    ids
+}
+
+#[tokio::test]
+async fn the_demo_shows_finished_projects_from_contract_to_credit() {
+    let app = TestApp::new().await;
+    let demo = seed_demo(&app).await;
+    assert_eq!((demo.finished, demo.performing), (5, 1));
+
+    // The demo applicant's contracts: five accepted, one in performance.
+    let owner = app.log_in("yezhu", "demo-applicant-2026").await;
+    let page = owner.get("/my/contracts").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert_eq!(html.matches("已验收").count(), 5, "{html}");
+    assert_eq!(html.matches("已生效").count(), 1, "{html}");
+    let ids = contract_links(&html);
+    assert_eq!(ids.len(), 6, "{html}");
+
+    let mut contracts = Vec::new();
+    for id in &ids {
+        let response = owner.get(&format!("/api/v1/contracts/{id}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        contracts.push(body["contract"].clone());
+        assert_eq!(
+            owner.get(&format!("/contracts/{id}")).await.status(),
+            StatusCode::OK
+        );
+    }
+    let deliveries = |c: &Value| c["deliveries"].as_array().cloned().unwrap_or_default();
+    assert!(contracts.iter().all(|c| c["status"] == "confirmed"));
+    assert!(contracts
+        .iter()
+        .all(|c| c["amount_fen"].as_i64() <= c["winning_fen"].as_i64()));
+    let waiting: Vec<&Value> = contracts
+        .iter()
+        .filter(|c| c["completed_at"].is_null())
+        .collect();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(deliveries(waiting[0])[0]["status"], "submitted");
+    let returned_once = contracts
+        .iter()
+        .filter(|c| {
+            let d = deliveries(c);
+            d.len() == 2 && d[0]["status"] == "returned" && d[1]["status"] == "accepted"
+        })
+        .count();
+    assert_eq!(returned_once, 1, "one delivery was returned, then accepted");
+    let late: Vec<&Value> = contracts
+        .iter()
+        .filter(|c| deliveries(c).iter().any(|d| d["late"] == true))
+        .collect();
+    assert_eq!(late.len(), 1, "one delivery came late");
+    let agencies: HashSet<i64> = contracts
+        .iter()
+        .filter_map(|c| c["agency_id"].as_i64())
+        .collect();
+    assert!(agencies.len() >= 5, "different agencies won: {agencies:?}");
+
+    // The returned recording is in the audit trail; the chain still verifies.
+    let audit = zhongjie(&app, &["verify", "audit"]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+
+    // Public, after their window: four evaluations, one default, one reply.
+    let mut evaluations = Vec::new();
+    let mut history = Vec::new();
+    for agency in &agencies {
+        let list: Value = app
+            .client()
+            .get(app.url(&format!("/api/v1/agencies/{agency}/evaluations")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        evaluations.extend(list["evaluations"].as_array().cloned().unwrap_or_default());
+        let credit: Value = app
+            .client()
+            .get(app.url(&format!("/api/v1/agencies/{agency}/credit")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let lines = credit["credit"]["history"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let explanations: Vec<String> = lines
+            .iter()
+            .filter_map(|l| l["explanation"].as_str().map(str::to_owned))
+            .collect();
+        history.push((*agency, credit["credit"]["score"].clone(), explanations));
+    }
+    assert_eq!(evaluations.len(), 5, "{evaluations:?}");
+    assert_eq!(
+        evaluations
+            .iter()
+            .filter(|e| e["by_default"] == true)
+            .count(),
+        1
+    );
+    assert_eq!(
+        evaluations
+            .iter()
+            .filter(|e| e["reply"].is_string())
+            .count(),
+        2
+    );
+    let all: Vec<&String> = history.iter().flat_map(|(_, _, lines)| lines).collect();
+    let with = |text: &str| all.iter().filter(|l| l.contains(text)).count();
+    assert_eq!(with("服务评价"), 5, "{all:?}");
+    assert_eq!(with("逾期提交服务成果"), 1, "{all:?}");
+    assert_eq!(
+        with("投诉查实"),
+        1,
+        "the dismissed complaint costs nothing: {all:?}"
+    );
+    assert_eq!(with("管理员记录：表彰"), 1, "{all:?}");
+    let (lively, score, lines) = history
+        .iter()
+        .max_by_key(|(_, _, lines)| lines.len())
+        .unwrap();
+    assert!(lines.len() >= 3, "{history:?}");
+    assert_ne!(score, 80, "its credit moved");
+
+    // The agency profile shows its credit history and evaluations to visitors.
+    let profile = app
+        .client()
+        .get(app.url(&format!("/agencies/{lively}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        lines.iter().all(|l| profile.contains(l.as_str())),
+        "{profile}"
+    );
+
+    // Both complaint outcomes are on their contracts' pages, with the answers.
+    let mut outcomes = Vec::new();
+    for id in &ids {
+        let html = owner
+            .get(&format!("/contracts/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        if html.contains("id=\"complaint-list\"") {
+            outcomes.push((html.contains(">查实<"), html.contains(">不成立<")));
+        }
+    }
+    outcomes.sort();
+    assert_eq!(outcomes, [(false, true), (true, false)]);
+
+    let again = seed_demo(&app).await;
+    assert_eq!(
+        (again.projects, again.finished, again.performing),
+        (10, 5, 1)
+    );
+    let page = owner.get("/my/contracts").await.text().await.unwrap();
+    assert_eq!(contract_links(&page), ids, "seeding twice adds nothing");
 }

@@ -89,7 +89,7 @@ pub async fn end_session(state: &AppState, user: &CurrentUser) -> AppResult<()> 
         Credential::Session { id, .. } => {
             state.db.run(move |conn| sessions::delete(conn, id)).await
         }
-        Credential::Token { .. } => Err(AppError::conflict(
+        Credential::Token { .. } | Credential::Command => Err(AppError::conflict(
             "API 令牌没有会话可退出；如需停用请吊销令牌。",
             "A bearer token has no session to end; revoke the token instead.",
         )),

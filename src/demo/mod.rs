@@ -1,22 +1,30 @@
-//! Demo data for `zhongjie demo`: one account of each role and a small
-//! marketplace of agencies and offerings (`agencies`), made once; and the
-//! bulk benchmark data of `zhongjie seed generate` (`generate`). The other
-//! files are the word lists and pure generators both are built from.
+//! Demo data for `zhongjie demo`: one account of each role, a small
+//! marketplace of agencies and offerings (`agencies`), projects in every
+//! state (`projects`) and finished ones with their contracts, evaluations and
+//! credit (`contracts`, scripted in `stories`), each made once; and the bulk
+//! benchmark data of `zhongjie seed generate` (`generate`). The other files
+//! are the word lists and pure generators these are built from.
 
 pub mod agencies;
 mod batch;
 mod bulk;
 mod catalogue;
+pub mod contracts;
 mod credentials;
+mod documents;
 pub mod generate;
 mod identities;
 mod offers;
+mod performance;
 pub mod projects;
 mod records;
+mod stage;
+mod stories;
 mod words;
 
 use crate::accounts::rules::{Organization, Registration};
 use crate::accounts::{password, service, Role};
+use crate::app::AppState;
 use crate::db::schema::users;
 use crate::db::Db;
 use crate::supervision::Actor;
@@ -69,21 +77,44 @@ const SEEDS: [Seed; 3] = [
 pub struct Demo {
     pub accounts: Vec<DemoAccount>,
     pub market: agencies::MarketReport,
+    /// All projects, the finished ones included.
     pub projects: usize,
+    /// Contracts whose deliverables were accepted.
+    pub finished: i64,
+    /// Confirmed contracts still in performance.
+    pub performing: i64,
 }
 
-/// Seeds the demo accounts and the demo market where they are missing.
-pub fn seed(
-    db: &Db,
-    now: DateTime<Utc>,
-    rules: &crate::config::ProjectRules,
-) -> anyhow::Result<Demo> {
-    let accounts = seed_accounts(db, now)?;
-    let market = agencies::seed(db, now)?;
+/// Seeds what is missing of the demo, at the state's clock: accounts,
+/// market, projects, then the finished projects, which go through the
+/// services with their own clock (`contracts`).
+pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
+    let now = state.now();
+    let (db, rules) = (state.db.clone(), state.settings.projects.clone());
+    let (accounts, market) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let accounts = seed_accounts(&db, now)?;
+        let market = agencies::seed(&db, now)?;
+        projects::seed(&db, now, &rules)?;
+        Ok((accounts, market))
+    })
+    .await??;
+    contracts::seed(state).await?;
+    let (projects, (finished, performing)) = state
+        .db
+        .run(|conn| {
+            let projects: i64 = crate::db::schema::projects::table
+                .count()
+                .get_result(conn)?;
+            Ok((projects, contracts::counts(conn)?))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Demo {
         accounts,
         market,
-        projects: projects::seed(db, now, rules)?,
+        projects: usize::try_from(projects).unwrap_or(0),
+        finished,
+        performing,
     })
 }
 

@@ -22,13 +22,17 @@ const MARKER: &str = "demo_projects_seed";
 const MARKER_VERSION: &str = "2026-11-25.1";
 
 /// A local (China) date and hour as UTC: China keeps UTC+8 all year.
-fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+pub(super) fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
     let local = date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN));
     (local - Duration::hours(8)).and_utc()
 }
 
 /// The n-th working day before `date`.
-fn working_days_before(calendar: &WorkingCalendar, date: NaiveDate, n: u32) -> NaiveDate {
+pub(super) fn working_days_before(
+    calendar: &WorkingCalendar,
+    date: NaiveDate,
+    n: u32,
+) -> NaiveDate {
     let mut day = date;
     let mut left = n;
     while left > 0 {
@@ -40,7 +44,7 @@ fn working_days_before(calendar: &WorkingCalendar, date: NaiveDate, n: u32) -> N
     day
 }
 
-fn user_id(conn: &mut DbConnection, username: &str) -> AppResult<i64> {
+pub(super) fn user_id(conn: &mut DbConnection, username: &str) -> AppResult<i64> {
     users::table
         .filter(users::username.eq(username))
         .select(users::id)
@@ -49,41 +53,75 @@ fn user_id(conn: &mut DbConnection, username: &str) -> AppResult<i64> {
         .ok_or_else(|| AppError::Internal(anyhow!("demo user {username} is missing")))
 }
 
-/// The active item with the most agencies that may take part now.
-fn busiest_item(
+/// An active item (id, name) with the agencies that may take part now.
+pub(super) type ItemAgencies = (i64, String, Vec<i64>);
+
+/// The active items with at least `needed` agencies that may take part now,
+/// those with the most first (the lower id first among equals).
+pub(super) fn busiest_items(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     needed: usize,
-) -> AppResult<Option<(i64, String, Vec<i64>)>> {
+) -> AppResult<Vec<ItemAgencies>> {
     let items: Vec<(i64, String)> = service_items::table
         .filter(service_items::status.eq("active"))
         .order(service_items::id.asc())
         .select((service_items::id, service_items::name))
         .load(conn)?;
-    let mut best: Option<(i64, String, Vec<i64>)> = None;
+    let mut found = Vec::new();
     for (id, name) in items {
         let agencies = crate::offerings::service::agencies_with_live_offering(conn, id, now)?;
-        if best
-            .as_ref()
-            .is_none_or(|(_, _, b)| agencies.len() > b.len())
-        {
-            best = Some((id, name, agencies));
+        if agencies.len() >= needed {
+            found.push((id, name, agencies));
         }
     }
-    Ok(best.filter(|(_, _, a)| a.len() >= needed))
+    // A stable sort keeps the id order among items with as many agencies.
+    found.sort_by_key(|(_, _, agencies)| std::cmp::Reverse(agencies.len()));
+    Ok(found)
 }
 
 #[derive(Clone)]
-struct Cast {
-    applicant: i64,
-    admin: Actor,
-    item: i64,
-    item_name: String,
+pub(super) struct Cast {
+    pub applicant: i64,
+    pub admin: Actor,
+    pub item: i64,
+    pub item_name: String,
     /// (agency id, its user id, its user name)
-    agencies: Vec<(i64, i64, String)>,
+    pub agencies: Vec<(i64, i64, String)>,
 }
 
-fn form(cast: &Cast, title: &str, method: &str, deadline: DateTime<Utc>) -> ProjectInput {
+/// The demo applicant, the admin and these agencies, for one item.
+pub(super) fn cast_of(
+    conn: &mut DbConnection,
+    item: i64,
+    item_name: String,
+    agency_ids: &[i64],
+) -> AppResult<Cast> {
+    let mut cast_agencies = Vec::new();
+    for id in agency_ids {
+        let (owner, username): (i64, String) = agencies::table
+            .inner_join(users::table)
+            .filter(agencies::id.eq(id))
+            .select((users::id, users::username))
+            .first(conn)?;
+        cast_agencies.push((*id, owner, username));
+    }
+    let admin_id = user_id(conn, "admin")?;
+    Ok(Cast {
+        applicant: user_id(conn, "yezhu")?,
+        admin: Actor::user(admin_id, "admin"),
+        item,
+        item_name,
+        agencies: cast_agencies,
+    })
+}
+
+pub(super) fn form(
+    cast: &Cast,
+    title: &str,
+    method: &str,
+    deadline: DateTime<Utc>,
+) -> ProjectInput {
     ProjectInput {
         service_item_id: Some(cast.item),
         title: Some(format!("{title}{}", cast.item_name)),
@@ -106,7 +144,7 @@ fn form(cast: &Cast, title: &str, method: &str, deadline: DateTime<Utc>) -> Proj
     }
 }
 
-fn open(
+pub(super) fn open(
     conn: &mut DbConnection,
     cast: &Cast,
     input: ProjectInput,
@@ -125,7 +163,7 @@ fn open(
     service::load(conn, id)
 }
 
-fn sign_ups(
+pub(super) fn sign_ups(
     conn: &mut DbConnection,
     cast: &Cast,
     loaded: &Loaded,
@@ -141,7 +179,7 @@ fn sign_ups(
 }
 
 /// Closes the round at its deadline, selects, and has the winner confirm an hour later.
-fn select_and_confirm(
+pub(super) fn select_and_confirm(
     conn: &mut DbConnection,
     loaded: &mut Loaded,
     rules: &ProjectRules,
@@ -184,7 +222,21 @@ fn select_and_confirm(
     )
 }
 
-fn quote(fen: Option<i64>, days: i32) -> SignupInput {
+/// Awards the project the moment its publicity ends, as the scheduler would; returns that moment.
+pub(super) fn award_after_publicity(
+    conn: &mut DbConnection,
+    loaded: &mut Loaded,
+) -> AppResult<DateTime<Utc>> {
+    let ends = loaded
+        .state
+        .publicity_ends_at
+        .map(|t| t.and_utc())
+        .ok_or_else(|| AppError::Internal(anyhow!("the demo project has no publicity")))?;
+    selecting::award(conn, ends, loaded, &Actor::system())?;
+    Ok(ends)
+}
+
+pub(super) fn quote(fen: Option<i64>, days: i32) -> SignupInput {
     SignupInput {
         quote_fen: fen,
         quote_rate_bp: None,
@@ -196,26 +248,12 @@ fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) ->
     let calendar = crate::calendar::load_in(conn)?;
     // Four sign-ups make a lively round, and a round must reach the minimum.
     let needed = usize::try_from(rules.min_signups.max(4)).unwrap_or(4);
-    let Some((item, item_name, eligible)) = busiest_item(conn, now, needed)? else {
+    let Some((item, item_name, eligible)) = busiest_items(conn, now, needed)?.into_iter().next()
+    else {
         return Ok(0);
     };
-    let mut cast_agencies = Vec::new();
-    for id in eligible.into_iter().take(needed) {
-        let (owner, username): (i64, String) = agencies::table
-            .inner_join(users::table)
-            .filter(agencies::id.eq(id))
-            .select((users::id, users::username))
-            .first(conn)?;
-        cast_agencies.push((id, owner, username));
-    }
-    let admin_id = user_id(conn, "admin")?;
-    let cast = Cast {
-        applicant: user_id(conn, "yezhu")?,
-        admin: Actor::user(admin_id, "admin"),
-        item,
-        item_name,
-        agencies: cast_agencies,
-    };
+    let chosen: Vec<i64> = eligible.into_iter().take(needed).collect();
+    let cast = cast_of(conn, item, item_name, &chosen)?;
     let today = WorkingCalendar::local_date(now);
 
     // Awarded: a random draw that opened about four weeks ago.
@@ -238,12 +276,7 @@ fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) ->
         ],
     )?;
     select_and_confirm(conn, &mut awarded, rules, &calendar, &cast)?;
-    let ends = awarded
-        .state
-        .publicity_ends_at
-        .map(|t| t.and_utc())
-        .unwrap_or(now);
-    selecting::award(conn, ends, &mut awarded, &Actor::system())?;
+    award_after_publicity(conn, &mut awarded)?;
 
     // In publicity: a bidding round whose deadline was yesterday's working day.
     let closed = working_days_before(&calendar, today, 1);
@@ -331,8 +364,8 @@ fn seed_in(conn: &mut DbConnection, now: DateTime<Utc>, rules: &ProjectRules) ->
     Ok(4)
 }
 
-/// Seeds the demo projects once; returns how many there are.
-pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result<usize> {
+/// Seeds the demo projects once.
+pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result<()> {
     db.write_now(|conn| {
         if settings::get(conn, MARKER)?.is_some() {
             return Ok(());
@@ -341,12 +374,5 @@ pub fn seed(db: &Db, now: DateTime<Utc>, rules: &ProjectRules) -> anyhow::Result
         settings::put(conn, MARKER, MARKER_VERSION)?;
         Ok(())
     })
-    .map_err(|e| anyhow!("seeding the demo projects: {e}"))?;
-    db.run_now(|conn| {
-        Ok(crate::db::schema::projects::table
-            .count()
-            .get_result::<i64>(conn)?)
-    })
-    .map(|n| usize::try_from(n).unwrap_or(0))
-    .map_err(|e| anyhow!("{e}"))
+    .map_err(|e| anyhow!("seeding the demo projects: {e}"))
 }

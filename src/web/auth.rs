@@ -14,8 +14,16 @@ use axum_extra::extract::cookie::CookieJar;
 
 #[derive(Clone, Debug)]
 pub enum Credential {
-    Session { id: i64, csrf_token: String },
-    Token { id: i64 },
+    Session {
+        id: i64,
+        csrf_token: String,
+    },
+    Token {
+        id: i64,
+    },
+    /// No request at all: the binary acts for a user it loaded itself (the
+    /// demo seeding walks its projects through the services this way).
+    Command,
 }
 
 #[derive(Clone, Debug)]
@@ -33,7 +41,15 @@ impl CurrentUser {
     pub fn session_id(&self) -> Option<i64> {
         match self.credential {
             Credential::Session { id, .. } => Some(id),
-            Credential::Token { .. } => None,
+            Credential::Token { .. } | Credential::Command => None,
+        }
+    }
+
+    /// The user as the binary acts for them outside any request.
+    pub fn acting_as(user: UserRow) -> CurrentUser {
+        CurrentUser {
+            user,
+            credential: Credential::Command,
         }
     }
 

@@ -89,6 +89,11 @@ pub fn verify(
             credential: Credential::Token { .. },
             ..
         }) => return Ok(()),
+        // Never behind a form: there is no request to forge.
+        Some(CurrentUser {
+            credential: Credential::Command,
+            ..
+        }) => return Err(AppError::CsrfRejected),
         None => match jar.get(VISITOR_COOKIE) {
             Some(cookie) if !cookie.value().is_empty() => sign(&state.form_key, cookie.value()),
             _ => return Err(AppError::CsrfRejected),

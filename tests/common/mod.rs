@@ -41,6 +41,8 @@ pub struct TestApp {
     /// The credit rules the server runs with, for the same scheduler.
     pub credit_rules: zhongjie::config::CreditRules,
     settings: Settings,
+    /// The server's state, for what the binary does besides serving (the demo seeding).
+    pub state: app::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     /// Data directories of servers started by `restart`.
     restarted_dirs: Vec<tempfile::TempDir>,
@@ -91,7 +93,7 @@ impl TestApp {
         let clock = ManualClock::new(start_time());
         let state = app::state(settings, db.clone(), Arc::new(clock.clone())).expect("state");
         let search = state.search.clone();
-        let server = Server::bind(state).await.expect("bind");
+        let server = Server::bind(state.clone()).await.expect("bind");
         let addr = server.local_addr().expect("address");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server.serve(async {
@@ -106,6 +108,7 @@ impl TestApp {
             project_rules,
             credit_rules,
             settings: kept,
+            state,
             shutdown: Some(tx),
             restarted_dirs: Vec::new(),
             _dir: dir,
@@ -130,13 +133,14 @@ impl TestApp {
             .expect("join")
             .expect("database prepared");
         let state = app::state(settings, db.clone(), Arc::new(self.clock.clone())).expect("state");
-        let server = Server::bind(state).await.expect("bind");
+        let server = Server::bind(state.clone()).await.expect("bind");
         let addr = server.local_addr().expect("address");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(server.serve(async {
             let _ = rx.await;
         }));
         self.base = format!("http://{addr}");
+        self.state = state;
         self.db = db;
         self.shutdown = Some(tx);
         self.restarted_dirs.push(dir);
