@@ -29,7 +29,14 @@ pub struct Settings {
     pub schedule_interval: Option<std::time::Duration>,
     pub projects: ProjectRules,
     pub credit: CreditRules,
+    /// The OCDS prefix of this publisher (`ocds-` and six characters, registered
+    /// with the Open Contracting Partnership); every project's `ocid` starts with it.
+    pub ocds_prefix: String,
 }
+
+/// A placeholder until the publisher registers its own prefix: OCDS prefixes
+/// are `ocds-` followed by six lower-case letters or digits.
+pub const DEFAULT_OCDS_PREFIX: &str = "ocds-zjcs01";
 
 /// Rules that suspend an agency by itself (see `supervision::credit_rules`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +116,7 @@ impl Settings {
             schedule_interval: Some(std::time::Duration::from_secs(15)),
             projects: ProjectRules::default(),
             credit: CreditRules::default(),
+            ocds_prefix: DEFAULT_OCDS_PREFIX.to_owned(),
         }
     }
 }
