@@ -231,6 +231,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/search/agencies",
             get(crate::search::routes::agencies),
         )
+        .route("/api/v1/changes", get(crate::opendata::routes::changes))
+        .route("/api/v1/ocds/releases", get(crate::opendata::routes::releases))
+        .route(
+            "/api/v1/ocds/publication-policy",
+            get(crate::opendata::routes::publication_policy),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 
