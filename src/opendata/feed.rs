@@ -32,6 +32,28 @@ pub fn publishing_action(entity_type: &str) -> Option<&'static str> {
     }
 }
 
+/// The action that creates an entity of this type, for entities that can be
+/// created public at once: an offering saved as published, an agency seeded
+/// as admitted. The service counts the creation as publishing when the
+/// entity was public at that instant (`public_at_creation`) and no change of
+/// its own ever published it.
+pub fn creation_action(entity_type: &str) -> Option<&'static str> {
+    match entity_type {
+        "agency" => Some("agency.created"),
+        "offering" => Some("offering.created"),
+        _ => None,
+    }
+}
+
+/// An entity was public from its creation when it became public (admitted,
+/// published) at the very instant it was created, and has stayed so since.
+pub fn public_at_creation(
+    created_at: chrono::NaiveDateTime,
+    public_since: Option<chrono::NaiveDateTime>,
+) -> bool {
+    public_since == Some(created_at)
+}
+
 /// Whether the public may know that this action happened to a public entity.
 ///
 /// Hidden: every sign-up action (they are sealed until the round's sign-ups
@@ -62,6 +84,7 @@ pub fn public_action(entity_type: &str, action: &str) -> bool {
         "agency" => matches!(
             action,
             "agency.admitted"
+                | "agency.created"
                 | "agency.updated"
                 | "agency.suspended"
                 | "agency.suspension_ended"
@@ -75,7 +98,7 @@ pub fn public_action(entity_type: &str, action: &str) -> bool {
         ),
         // An offering's changes are all public once it was published: its
         // withdrawal and the agency-wide changes that may end its being live.
-        "offering" => action != "offering.created",
+        "offering" => true,
         "qualification" => action != "qualification.added",
         "contract" => matches!(
             action,
@@ -162,6 +185,7 @@ mod tests {
             ("qualification", "20", 4),
             ("qualification", "21", 5),
             ("contract", "30", 50),
+            ("offering", "9", 70),
         ] {
             f.public_from.insert((kind.into(), id.into()), from);
         }
@@ -200,6 +224,7 @@ mod tests {
             (5, "qualification", "21", "qualification.verified", None),
             (41, "qualification", "21", "qualification.expired", Some("/api/v1/agencies/6")),
             (11, "offering", "8", "offering.created", None),
+            (70, "offering", "9", "offering.created", Some("/api/v1/offerings/9")),
             (12, "offering", "8", "offering.published", Some("/api/v1/offerings/8")),
             // A contract: the recording and its return are the parties' own.
             (45, "contract", "30", "contract.recorded", None),
@@ -220,6 +245,19 @@ mod tests {
                 *expected,
                 "{seq} {kind} {id} {action}"
             );
+        }
+    }
+
+    #[test]
+    fn created_public_means_public_at_that_very_instant() {
+        let t = chrono::NaiveDateTime::default();
+        let later = t + chrono::Duration::seconds(1);
+        assert!(public_at_creation(t, Some(t)));
+        assert!(!public_at_creation(t, Some(later)));
+        assert!(!public_at_creation(t, None));
+        for kind in ["agency", "offering"] {
+            let action = creation_action(kind).expect("a creation action");
+            assert!(public_action(kind, action), "{kind}");
         }
     }
 

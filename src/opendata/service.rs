@@ -7,13 +7,16 @@ use super::ocds::{self, ContractFacts, Org, ProjectFacts, ReleaseEvent, Winner};
 use super::ocds_types::Release;
 use super::window::Window;
 use crate::contracts::model::ContractRow;
-use crate::db::schema::{agencies, changes, contracts, qualifications, signups, users};
+use crate::db::schema::{
+    agencies, changes, contracts, offerings, qualifications, signups, users,
+};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::projects::model::SignupRow;
 use crate::projects::service::{load, Loaded};
 use diesel::prelude::*;
-use std::collections::BTreeMap;
+use chrono::NaiveDateTime;
+use std::collections::{BTreeMap, HashSet};
 
 /// A page of the feed: the entries shown, and the last change number examined.
 pub struct FeedPage {
@@ -58,9 +61,9 @@ fn read(
 /// The facts `feed::shown` needs about the entities of `rows`.
 fn facts_for(conn: &mut DbConnection, rows: &[Change]) -> QueryResult<Facts> {
     let mut facts = Facts::default();
-    let Some(last) = rows.last().map(|c| c.seq) else {
+    if rows.is_empty() {
         return Ok(facts);
-    };
+    }
     let ids_of = |kind: &str| -> Vec<i64> {
         rows.iter()
             .filter(|c| c.entity_type == kind)
@@ -83,26 +86,70 @@ fn facts_for(conn: &mut DbConnection, rows: &[Change]) -> QueryResult<Facts> {
     {
         facts.contract_project.insert(id.to_string(), project);
     }
+    let mut agency_ids = ids_of("agency");
+    agency_ids.extend(
+        facts
+            .qualification_agency
+            .values()
+            .filter_map(|id| id.parse::<i64>().ok()),
+    );
+    let mut created_public = HashSet::new();
+    for (id, created, admitted) in agencies::table
+        .filter(agencies::id.eq_any(agency_ids))
+        .select((agencies::id, agencies::created_at, agencies::admitted_at))
+        .load::<(i64, NaiveDateTime, Option<NaiveDateTime>)>(conn)?
+    {
+        if feed::public_at_creation(created, admitted) {
+            created_public.insert(("agency".to_owned(), id.to_string()));
+        }
+    }
+    for (id, created, published) in offerings::table
+        .filter(offerings::id.eq_any(ids_of("offering")))
+        .select((offerings::id, offerings::created_at, offerings::published_at))
+        .load::<(i64, NaiveDateTime, Option<NaiveDateTime>)>(conn)?
+    {
+        if feed::public_at_creation(created, published) {
+            created_public.insert(("offering".to_owned(), id.to_string()));
+        }
+    }
     let mut ids: Vec<String> = rows.iter().map(|c| c.entity_id.clone()).collect();
     ids.extend(facts.qualification_agency.values().cloned());
     ids.sort();
     ids.dedup();
-    let actions: Vec<&str> = ["project", "agency", "offering", "qualification", "contract"]
+    let kinds = ["project", "agency", "offering", "qualification", "contract"];
+    let actions: Vec<&str> = kinds
         .into_iter()
         .filter_map(feed::publishing_action)
+        .chain(kinds.into_iter().filter_map(feed::creation_action))
         .collect();
-    // The log has no index on entities: one pass over the rows up to the page
-    // for all the page's entities at once.
-    let publishing = changes::table
-        .filter(changes::seq.le(last))
+    // The log has no index on entities: one pass over it for all the page's
+    // entities at once. Not bounded by the page, so that a creation counts as
+    // publishing only for an entity never published by a change of its own.
+    let found = changes::table
         .filter(changes::action.eq_any(actions))
         .filter(changes::entity_id.eq_any(ids))
-        .select((changes::entity_type, changes::entity_id, changes::seq))
-        .load::<(String, String, i64)>(conn)?;
-    for (kind, id, seq) in publishing {
-        if feed::publishing_action(&kind).is_some() {
-            let from = facts.public_from.entry((kind, id)).or_insert(seq);
-            *from = (*from).min(seq);
+        .select((
+            changes::entity_type,
+            changes::entity_id,
+            changes::seq,
+            changes::action,
+        ))
+        .load::<(String, String, i64, String)>(conn)?;
+    let mut published = HashSet::new();
+    for (kind, id, seq, action) in &found {
+        if feed::publishing_action(kind) == Some(action.as_str()) {
+            published.insert((kind.clone(), id.clone()));
+            let from = facts.public_from.entry((kind.clone(), id.clone())).or_insert(*seq);
+            *from = (*from).min(*seq);
+        }
+    }
+    for (kind, id, seq, action) in found {
+        let key = (kind, id);
+        if feed::creation_action(&key.0) == Some(action.as_str())
+            && created_public.contains(&key)
+            && !published.contains(&key)
+        {
+            facts.public_from.insert(key, seq);
         }
     }
     Ok(facts)
