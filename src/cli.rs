@@ -479,10 +479,20 @@ mod tests {
 
     #[test]
     fn serve_takes_a_well_formed_ocds_prefix_only() {
-        assert_eq!(serve_settings(&[]).expect("no flags").ocds_prefix, "ocds-zjcs01");
+        assert_eq!(
+            serve_settings(&[]).expect("no flags").ocds_prefix,
+            "ocds-zjcs01"
+        );
         let set = serve_settings(&["--ocds-prefix", "ocds-a1b2c3"]).expect("flag");
         assert_eq!(set.ocds_prefix, "ocds-a1b2c3");
-        for bad in ["ocds-abc", "ocds-ABCDEF", "ocds-abcdefg", "xxxx-abcdef", "ocds-ab_def", ""] {
+        for bad in [
+            "ocds-abc",
+            "ocds-ABCDEF",
+            "ocds-abcdefg",
+            "xxxx-abcdef",
+            "ocds-ab_def",
+            "",
+        ] {
             assert!(parse_ocds_prefix(bad).is_err(), "{bad:?}");
         }
     }

@@ -29,7 +29,10 @@ fn ocds_validator() -> (boon::Schemas, boon::SchemaIndex) {
     }
     let mut schemas = boon::Schemas::new();
     let index = compiler
-        .compile(&format!("{SCHEMA_BASE}release-package-schema.json"), &mut schemas)
+        .compile(
+            &format!("{SCHEMA_BASE}release-package-schema.json"),
+            &mut schemas,
+        )
         .expect("the OCDS schema compiles");
     (schemas, index)
 }
@@ -42,7 +45,11 @@ fn assert_valid(package: &Value) {
 }
 
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client().get(app.url(path)).send().await.expect("request")
+    app.client()
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request")
 }
 
 /// Every release after `since`, following `links.next` page by page until 204.
@@ -128,8 +135,14 @@ async fn a_project_from_publication_to_contract_gives_valid_ocds_releases() {
     assert_eq!(first["tag"], json!(["tender"]));
     assert_eq!(first["tender"]["procurementMethod"], "open");
     assert_eq!(first["tender"]["procurementMethodDetails"], "竞价选取");
-    assert_eq!(first["tender"]["value"], json!({ "amount": 50000.0, "currency": "CNY" }));
-    assert!(first["tender"].get("numberOfTenderers").is_none(), "not yet known");
+    assert_eq!(
+        first["tender"]["value"],
+        json!({ "amount": 50000.0, "currency": "CNY" })
+    );
+    assert!(
+        first["tender"].get("numberOfTenderers").is_none(),
+        "not yet known"
+    );
     assert_eq!(first["buyer"]["name"], "南昌某建设有限公司");
 
     let last = releases.last().expect("a release");
@@ -147,11 +160,22 @@ async fn a_project_from_publication_to_contract_gives_valid_ocds_releases() {
         .iter()
         .find(|p| p["id"] == supplier["id"])
         .expect("the supplier is a party");
-    assert!(party["roles"].as_array().unwrap().contains(&json!("supplier")));
+    assert!(party["roles"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("supplier")));
 
     // Quotes and people stay out: the losing quotes, the contact, user names.
     let text = serde_json::to_string(&releases).unwrap();
-    for private in ["4200000", "42000", "39000", "王工", "0791-86888888", "owner", "agency1"] {
+    for private in [
+        "4200000",
+        "42000",
+        "39000",
+        "王工",
+        "0791-86888888",
+        "owner",
+        "agency1",
+    ] {
         assert!(!text.contains(private), "{private} is published");
     }
 
@@ -184,14 +208,20 @@ async fn a_sealed_round_names_no_tenderer_and_a_person_is_no_buyer() {
     let releases = all_releases(&app, 100).await;
     assert_eq!(releases.len(), 1, "the tender only: {releases:#?}");
     let tender = &releases[0];
-    assert!(tender["ocid"].as_str().unwrap().starts_with("ocds-abc123-ZJCG"));
+    assert!(tender["ocid"]
+        .as_str()
+        .unwrap()
+        .starts_with("ocds-abc123-ZJCG"));
     assert_eq!(tender["tender"]["procurementMethodDetails"], "随机抽取");
     assert!(tender["tender"].get("numberOfTenderers").is_none());
     assert!(tender["tender"].get("tenderers").is_none());
     assert_eq!(tender["buyer"]["name"], "自然人");
     let text = serde_json::to_string(&releases).unwrap();
     for private in ["江西测试", "person", "tenderer"] {
-        assert!(!text.contains(private), "{private} is published while sealed");
+        assert!(
+            !text.contains(private),
+            "{private} is published while sealed"
+        );
     }
 
     // The feed shows the publication, never the sealed sign-ups or the people.
@@ -202,7 +232,9 @@ async fn a_sealed_round_names_no_tenderer_and_a_person_is_no_buyer() {
         .map(|c| c["action"].as_str().unwrap())
         .collect();
     assert_eq!(project_actions, ["project.published"]);
-    assert!(!feed.iter().any(|c| c["action"].as_str().unwrap().starts_with("signup.")));
+    assert!(!feed
+        .iter()
+        .any(|c| c["action"].as_str().unwrap().starts_with("signup.")));
 }
 
 #[tokio::test]
@@ -213,42 +245,79 @@ async fn the_change_feed_pages_on_and_hides_drafts_reviews_and_users() {
     let (agency_user, agency) = app.eligible_agency("agency1", 1, &admin).await;
     // An agency still in review, and a draft project: neither is public.
     let pending = app.agency_user("agency2").await;
-    let mut form = common::supply::agency_form("江西待审测绘有限公司", &common::supply::test_uscc(2));
+    let mut form =
+        common::supply::agency_form("江西待审测绘有限公司", &common::supply::test_uscc(2));
     form["commitment_accepted"] = json!(true);
     form["regions"] = json!(["360100"]);
     let created = pending.post_json("/api/v1/agencies", form).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let pending_id = created.json::<Value>().await.unwrap()["agency"]["id"].as_i64().unwrap();
+    let pending_id = created.json::<Value>().await.unwrap()["agency"]["id"]
+        .as_i64()
+        .unwrap();
     let item = app.item_id(common::projects::TOPO).await;
     let draft = applicant
         .post_json("/api/v1/projects", project_form(item, app.deadline()))
         .await;
     assert_eq!(draft.status(), StatusCode::CREATED);
-    let draft_id = draft.json::<Value>().await.unwrap()["project"]["id"].as_i64().unwrap();
+    let draft_id = draft.json::<Value>().await.unwrap()["project"]["id"]
+        .as_i64()
+        .unwrap();
     let _ = agency_user;
 
     let (all, _) = whole_feed(&app, 1000).await;
     let (paged, empty_pages) = whole_feed(&app, 1).await;
     assert_eq!(all, paged, "one change at a time gives the same feed");
-    assert!(empty_pages > 0, "pages that showed nothing still moved next_since");
+    assert!(
+        empty_pages > 0,
+        "pages that showed nothing still moved next_since"
+    );
     let seqs: Vec<i64> = all.iter().map(|c| c["seq"].as_i64().unwrap()).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]));
 
     let of = |kind: &str, id: i64| -> Vec<String> {
         all.iter()
-            .filter(|c| c["entity_type"] == kind && c["entity_id"] == id.to_string())
+            .filter(|c| {
+                c["entity_type"] == kind
+                    && c["entity_id"].as_str().and_then(|s| s.parse::<i64>().ok()) == Some(id)
+            })
             .map(|c| c["action"].as_str().unwrap().to_owned())
             .collect()
     };
     assert!(of("project", draft_id).is_empty(), "a draft is private");
-    assert!(of("agency", pending_id).is_empty(), "an agency in review is private");
+    assert!(
+        of("agency", pending_id).is_empty(),
+        "an agency in review is private"
+    );
     let admitted = of("agency", agency);
-    assert_eq!(admitted.first().map(String::as_str), Some("agency.admitted"), "{admitted:?}");
-    assert!(!admitted.iter().any(|a| a == "agency.created" || a == "agency.submitted"));
-    let kinds: BTreeSet<&str> = all.iter().map(|c| c["entity_type"].as_str().unwrap()).collect();
-    assert!(kinds.is_subset(&BTreeSet::from(["agency", "offering", "qualification", "service_item"])), "{kinds:?}");
-    let entry = all.iter().find(|c| c["entity_type"] == "offering").expect("the offering");
-    assert!(entry["href"].as_str().unwrap().starts_with("/api/v1/offerings/"));
+    assert_eq!(
+        admitted.first().map(String::as_str),
+        Some("agency.admitted"),
+        "{admitted:?}"
+    );
+    assert!(!admitted
+        .iter()
+        .any(|a| a == "agency.created" || a == "agency.submitted"));
+    let kinds: BTreeSet<&str> = all
+        .iter()
+        .map(|c| c["entity_type"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.is_subset(&BTreeSet::from([
+            "agency",
+            "offering",
+            "qualification",
+            "service_item"
+        ])),
+        "{kinds:?}"
+    );
+    let entry = all
+        .iter()
+        .find(|c| c["entity_type"] == "offering")
+        .expect("the offering");
+    assert!(entry["href"]
+        .as_str()
+        .unwrap()
+        .starts_with("/api/v1/offerings/"));
     assert!(entry["occurred_at"].as_str().unwrap().ends_with('Z'));
     let anyone = get(&app, entry["href"].as_str().unwrap()).await;
     assert_eq!(anyone.status(), StatusCode::OK, "the link needs no caller");
@@ -266,10 +335,16 @@ async fn bad_parameters_are_problems_naming_the_field() {
             ("since=x&limit=y", vec!["since", "limit"]),
         ] {
             let response = get(&app, &format!("{endpoint}?{query}")).await;
-            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}?{query}");
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{endpoint}?{query}"
+            );
             let body = problem(response).await;
             assert_eq!(fields(&body), expected, "{endpoint}?{query}");
-            assert!(body["errors"][0]["message_zh"].as_str().is_some_and(|m| !m.is_empty()));
+            assert!(body["errors"][0]["message_zh"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()));
         }
     }
     assert_eq!(

@@ -125,16 +125,20 @@ impl Stage {
             Stage::Tender | Stage::TenderUpdate | Stage::Award => "active",
             Stage::TenderUnsuccessful => "unsuccessful",
             Stage::TenderCancellation => "cancelled",
-            Stage::AwardFinal | Stage::Contract | Stage::ContractUpdate | Stage::ContractAmendment => {
-                "complete"
-            }
+            Stage::AwardFinal
+            | Stage::Contract
+            | Stage::ContractUpdate
+            | Stage::ContractAmendment => "complete",
         }
     }
 
     fn has_award(self) -> bool {
         !matches!(
             self,
-            Stage::Tender | Stage::TenderUpdate | Stage::TenderUnsuccessful | Stage::TenderCancellation
+            Stage::Tender
+                | Stage::TenderUpdate
+                | Stage::TenderUnsuccessful
+                | Stage::TenderCancellation
         )
     }
 
@@ -284,7 +288,11 @@ pub fn release(prefix: &str, facts: &ProjectFacts, event: &ReleaseEvent) -> Rele
             add_party(&mut parties, &w.agency, "supplier");
             Award {
                 id: format!("{ocid}-award-{}", w.signup_id),
-                status: if event.stage == Stage::Award { "pending" } else { "active" },
+                status: if event.stage == Stage::Award {
+                    "pending"
+                } else {
+                    "active"
+                },
                 date: w.awarded_at.or(w.selected_at).map(time),
                 value: cny(w.value_fen),
                 suppliers: vec![reference(&w.agency)],

@@ -4,7 +4,9 @@ use super::*;
 use chrono::TimeZone;
 
 fn at(h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).single().expect("a time")
+    Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0)
+        .single()
+        .expect("a time")
 }
 
 fn org(name: &str, uscc: &str) -> Org {
@@ -63,16 +65,56 @@ fn event(seq: i64, hour: u32, stage: Stage) -> ReleaseEvent {
 fn changes_make_the_releases_of_their_stage() {
     let cases = [
         ("project", "project.published", true, Some(Stage::Tender)),
-        ("project", "project.published", false, Some(Stage::TenderUpdate)),
-        ("project", "project.signups_opened", false, Some(Stage::TenderUpdate)),
-        ("project", "project.failed", false, Some(Stage::TenderUnsuccessful)),
-        ("project", "project.cancelled", false, Some(Stage::TenderCancellation)),
+        (
+            "project",
+            "project.published",
+            false,
+            Some(Stage::TenderUpdate),
+        ),
+        (
+            "project",
+            "project.signups_opened",
+            false,
+            Some(Stage::TenderUpdate),
+        ),
+        (
+            "project",
+            "project.failed",
+            false,
+            Some(Stage::TenderUnsuccessful),
+        ),
+        (
+            "project",
+            "project.cancelled",
+            false,
+            Some(Stage::TenderCancellation),
+        ),
         ("project", "project.selected", false, Some(Stage::Award)),
-        ("project", "project.direct_selection", false, Some(Stage::Award)),
+        (
+            "project",
+            "project.direct_selection",
+            false,
+            Some(Stage::Award),
+        ),
         ("project", "project.awarded", false, Some(Stage::AwardFinal)),
-        ("contract", "contract.confirmed", false, Some(Stage::Contract)),
-        ("contract", "contract.amended", false, Some(Stage::ContractAmendment)),
-        ("contract", "contract.completed", false, Some(Stage::ContractUpdate)),
+        (
+            "contract",
+            "contract.confirmed",
+            false,
+            Some(Stage::Contract),
+        ),
+        (
+            "contract",
+            "contract.amended",
+            false,
+            Some(Stage::ContractAmendment),
+        ),
+        (
+            "contract",
+            "contract.completed",
+            false,
+            Some(Stage::ContractUpdate),
+        ),
         ("project", "signup.submitted", false, None),
         ("project", "project.created", false, None),
         ("contract", "contract.recorded", false, None),

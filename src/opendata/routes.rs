@@ -38,7 +38,10 @@ fn window_of(query: Option<String>) -> AppResult<window::Window> {
 
 #[utoipa::path(get, path = "/api/v1/changes", tag = "opendata", params(WindowParams),
     responses((status = 200, body = ChangeFeed), (status = 422, body = Problem, content_type = "application/problem+json")))]
-pub async fn changes(State(state): State<AppState>, RawQuery(query): RawQuery) -> AppResult<Json<ChangeFeed>> {
+pub async fn changes(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> AppResult<Json<ChangeFeed>> {
     let window = window_of(query)?;
     let page = state
         .db

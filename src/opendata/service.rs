@@ -7,15 +7,13 @@ use super::ocds::{self, ContractFacts, Org, ProjectFacts, ReleaseEvent, Winner};
 use super::ocds_types::Release;
 use super::window::Window;
 use crate::contracts::model::ContractRow;
-use crate::db::schema::{
-    agencies, changes, contracts, offerings, qualifications, signups, users,
-};
+use crate::db::schema::{agencies, changes, contracts, offerings, qualifications, signups, users};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::projects::model::SignupRow;
 use crate::projects::service::{load, Loaded};
-use diesel::prelude::*;
 use chrono::NaiveDateTime;
+use diesel::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 /// A page of the feed: the entries shown, and the last change number examined.
@@ -48,13 +46,15 @@ fn read(
         ))
         .load::<(i64, chrono::NaiveDateTime, String, String, String)>(conn)?
         .into_iter()
-        .map(|(seq, occurred_at, entity_type, entity_id, action)| Change {
-            seq,
-            occurred_at,
-            entity_type,
-            entity_id,
-            action,
-        })
+        .map(
+            |(seq, occurred_at, entity_type, entity_id, action)| Change {
+                seq,
+                occurred_at,
+                entity_type,
+                entity_id,
+                action,
+            },
+        )
         .collect())
 }
 
@@ -105,7 +105,11 @@ fn facts_for(conn: &mut DbConnection, rows: &[Change]) -> QueryResult<Facts> {
     }
     for (id, created, published) in offerings::table
         .filter(offerings::id.eq_any(ids_of("offering")))
-        .select((offerings::id, offerings::created_at, offerings::published_at))
+        .select((
+            offerings::id,
+            offerings::created_at,
+            offerings::published_at,
+        ))
         .load::<(i64, NaiveDateTime, Option<NaiveDateTime>)>(conn)?
     {
         if feed::public_at_creation(created, published) {
@@ -139,7 +143,10 @@ fn facts_for(conn: &mut DbConnection, rows: &[Change]) -> QueryResult<Facts> {
     for (kind, id, seq, action) in &found {
         if feed::publishing_action(kind) == Some(action.as_str()) {
             published.insert((kind.clone(), id.clone()));
-            let from = facts.public_from.entry((kind.clone(), id.clone())).or_insert(*seq);
+            let from = facts
+                .public_from
+                .entry((kind.clone(), id.clone()))
+                .or_insert(*seq);
             *from = (*from).min(*seq);
         }
     }
@@ -205,7 +212,12 @@ pub fn releases(
             };
             if let Some(project) = project {
                 let at = c.occurred_at.and_utc();
-                let event = ReleaseEvent { seq: c.seq, at, stage, contract_id };
+                let event = ReleaseEvent {
+                    seq: c.seq,
+                    at,
+                    stage,
+                    contract_id,
+                };
                 events.push((project, event));
             }
             if events.len() as i64 >= window.limit {

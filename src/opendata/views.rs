@@ -67,7 +67,12 @@ pub fn base_url(host: Option<&str>, secure: bool) -> String {
 }
 
 /// The package of a non-empty page of releases.
-pub fn package(base: &str, window: Window, next_since: i64, releases: Vec<Release>) -> ReleasePackage {
+pub fn package(
+    base: &str,
+    window: Window,
+    next_since: i64,
+    releases: Vec<Release>,
+) -> ReleasePackage {
     // Generated on demand: the package is as new as its newest release.
     let published = releases
         .iter()

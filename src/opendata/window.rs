@@ -55,10 +55,17 @@ pub fn parse(since: Option<&str>, limit: Option<&str>) -> Result<Window, Vec<Fie
 mod tests {
     use super::*;
 
+    /// since, limit, and the window or the fields at fault.
+    type Case<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Result<Window, Vec<&'a str>>,
+    );
+
     #[test]
     fn parameters_take_defaults_and_name_the_field_at_fault() {
         let ok = |since, limit| Window { since, limit };
-        let cases: &[(Option<&str>, Option<&str>, Result<Window, Vec<&str>>)] = &[
+        let cases: &[Case] = &[
             (None, None, Ok(ok(0, 100))),
             (Some(""), Some(" "), Ok(ok(0, 100))),
             (Some("42"), Some("1000"), Ok(ok(42, 1000))),

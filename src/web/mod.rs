@@ -232,7 +232,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::search::routes::agencies),
         )
         .route("/api/v1/changes", get(crate::opendata::routes::changes))
-        .route("/api/v1/ocds/releases", get(crate::opendata::routes::releases))
+        .route(
+            "/api/v1/ocds/releases",
+            get(crate::opendata::routes::releases),
+        )
         .route(
             "/api/v1/ocds/publication-policy",
             get(crate::opendata::routes::publication_policy),
