@@ -123,6 +123,28 @@ pub struct ServeArgs {
     /// this (1–100); `off` or `0` turns the rule off.
     #[arg(long, env = "ZHONGJIE_CREDIT_SUSPEND_BELOW", default_value = "60", value_parser = parse_score_threshold)]
     pub credit_suspend_below: ScoreThreshold,
+    /// The OCDS prefix (`ocds-` and six letters or digits) that starts every
+    /// project's ocid in the open data; the default is a placeholder to be registered.
+    #[arg(long, env = "ZHONGJIE_OCDS_PREFIX", default_value = crate::config::DEFAULT_OCDS_PREFIX, value_parser = parse_ocds_prefix)]
+    pub ocds_prefix: String,
+}
+
+/// Parses `--ocds-prefix`: `ocds-` and six lower-case letters or digits, the
+/// shape the Open Contracting Partnership registers.
+pub fn parse_ocds_prefix(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let tail = text.strip_prefix("ocds-").unwrap_or("");
+    if tail.len() == 6
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "OCDS 前缀应为 ocds- 加 6 位小写字母或数字 (ocds-prefix must be ocds- followed by six lower-case letters or digits); got {text:?}"
+        ))
+    }
 }
 
 /// A credit-score threshold, or none (`off`, `0`).
@@ -203,6 +225,7 @@ impl Cli {
             settings.projects.contract_working_days = args.contract_days;
             settings.projects.direct_limit_fen = i64::from(args.direct_limit_yuan) * 100;
             settings.credit.suspend_below_score = args.credit_suspend_below.0;
+            settings.ocds_prefix = args.ocds_prefix.clone();
         }
         settings
     }
@@ -484,5 +507,25 @@ mod tests {
         assert_eq!(off.credit.suspend_below_score, None);
         assert!(serve_settings(&["--contract-days", "0"]).is_err());
         assert!(serve_settings(&["--credit-suspend-below", "120"]).is_err());
+    }
+
+    #[test]
+    fn serve_takes_a_well_formed_ocds_prefix_only() {
+        assert_eq!(
+            serve_settings(&[]).expect("no flags").ocds_prefix,
+            "ocds-zjcs01"
+        );
+        let set = serve_settings(&["--ocds-prefix", "ocds-a1b2c3"]).expect("flag");
+        assert_eq!(set.ocds_prefix, "ocds-a1b2c3");
+        for bad in [
+            "ocds-abc",
+            "ocds-ABCDEF",
+            "ocds-abcdefg",
+            "xxxx-abcdef",
+            "ocds-ab_def",
+            "",
+        ] {
+            assert!(parse_ocds_prefix(bad).is_err(), "{bad:?}");
+        }
     }
 }

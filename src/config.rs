@@ -34,7 +34,14 @@ pub struct Settings {
     pub webhook_timeout: std::time::Duration,
     pub projects: ProjectRules,
     pub credit: CreditRules,
+    /// The OCDS prefix of this publisher (`ocds-` and six characters, registered
+    /// with the Open Contracting Partnership); every project's `ocid` starts with it.
+    pub ocds_prefix: String,
 }
+
+/// A placeholder until the publisher registers its own prefix: OCDS prefixes
+/// are `ocds-` followed by six lower-case letters or digits.
+pub const DEFAULT_OCDS_PREFIX: &str = "ocds-zjcs01";
 
 /// Rules that suspend an agency by itself (see `supervision::credit_rules`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +123,7 @@ impl Settings {
             webhook_timeout: std::time::Duration::from_secs(10),
             projects: ProjectRules::default(),
             credit: CreditRules::default(),
+            ocds_prefix: DEFAULT_OCDS_PREFIX.to_owned(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod messages;
 pub mod offerings;
+pub mod opendata;
 pub mod projects;
 pub mod search;
 pub mod supervision;

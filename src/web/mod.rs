@@ -263,6 +263,15 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/webhook-deliveries/{id}/replay",
             post(crate::webhooks::routes::replay),
         )
+        .route("/api/v1/changes", get(crate::opendata::routes::changes))
+        .route(
+            "/api/v1/ocds/releases",
+            get(crate::opendata::routes::releases),
+        )
+        .route(
+            "/api/v1/ocds/publication-policy",
+            get(crate::opendata::routes::publication_policy),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 

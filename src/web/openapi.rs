@@ -81,6 +81,9 @@ use utoipa::OpenApi;
         crate::contracts::routes::decide_complaint,
         crate::supervision::credit_routes::show,
         crate::supervision::credit_routes::record,
+        crate::opendata::routes::changes,
+        crate::opendata::routes::releases,
+        crate::opendata::routes::publication_policy,
     ),
     components(schemas(
         Problem,
@@ -104,6 +107,7 @@ use utoipa::OpenApi;
         (name = "projects", description = "Projects, sealed sign-ups, selection, publicity and objections"),
         (name = "contracts", description = "Contracts of awarded projects and their amendments"),
         (name = "credit", description = "The agencies' credit record"),
+        (name = "opendata", description = "The public change feed and OCDS 1.1 release packages"),
     )
 )]
 pub struct ApiDoc;
