@@ -268,3 +268,96 @@ async fn a_terminated_contract_gives_the_step_back() {
         body(system.put(&path, investment_project()).await).await["approval_record"].clone();
     assert_eq!(step(&record, "SP13")["status"], "open");
 }
+
+#[tokio::test]
+async fn the_applicant_follows_the_timeline_and_links_a_project_by_hand() {
+    let a = awarded().await;
+    let system = a
+        .app
+        .machine("并联审批系统", &["approvals:read", "approvals:write"])
+        .await;
+    system
+        .put(
+            &format!("/api/v1/investment-projects/{CODE}"),
+            investment_project(),
+        )
+        .await;
+    // A second investment project of the same owner, whose code no marketplace project carries.
+    let other = "2103-360102-04-01-654321";
+    let mut second = investment_project();
+    second["name"] = json!("赣江新区某安置房项目（二期）");
+    second["approval_items"] = json!([{ "code": "SP13", "services": ["ZJ027"] }]);
+    system
+        .put(&format!("/api/v1/investment-projects/{other}"), second)
+        .await;
+
+    let (status, list) =
+        common::html::page(&a.applicant.client, a.app.url("/investment-projects")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains(CODE) && list.contains(other));
+    let path = format!("/investment-projects/{CODE}");
+    let (_, timeline) = common::html::page(&a.applicant.client, a.app.url(&path)).await;
+    for shown in [
+        "建设用地规划许可",
+        "中介服务中",
+        "赣江新区某安置房项目地形图测绘",
+        "建设项目环境影响评价审批",
+        "待选取中介",
+        "等待 1 项中介服务完成后方可申报",
+        "中介服务 <strong>0/2</strong> 已完成",
+    ] {
+        assert!(timeline.contains(shown), "{shown}");
+    }
+
+    // On the second record the applicant links the survey by hand.
+    let second_path = format!("/investment-projects/{other}");
+    let (_, html) = common::html::page(&a.applicant.client, a.app.url(&second_path)).await;
+    let action = html
+        .split("action=\"")
+        .map(|rest| rest.split('"').next().unwrap_or_default())
+        .find(|action| action.ends_with("/link"))
+        .expect("a link form")
+        .to_owned();
+    let token = common::html::csrf_token(&html);
+    let wrong = a
+        .applicant
+        .client
+        .post(a.app.url(&action))
+        .form(&[("csrf_token", token.as_str()), ("project_id", "999999")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.unwrap().contains("采购项目不存在"));
+    let linked = a
+        .applicant
+        .client
+        .post(a.app.url(&action))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("project_id", a.project.to_string().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    let record = body(
+        system
+            .get(&format!(
+                "/api/v1/investment-projects/{other}/approval-record"
+            ))
+            .await,
+    )
+    .await["approval_record"]
+        .clone();
+    assert_eq!(step(&record, "SP13")["linked_by"], "applicant");
+
+    // Agencies have no approval records; administrators see every one.
+    let (status, _) = common::html::page(&a.winner.client, a.app.url("/investment-projects")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = a.app.log_in("centre", common::PASSWORD).await;
+    let (_, all) = common::html::page(&admin.client, a.app.url("/investment-projects")).await;
+    assert!(all.contains(CODE) && all.contains(other));
+    let (status, _) = common::html::page(&a.loser.client, a.app.url(&path)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -529,3 +529,44 @@ async fn an_applicant_accepts_the_deliverables_and_evaluates_the_agency() {
     screenshot(&client, "contract-evaluated.png").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_sees_the_parallel_approval_on_one_timeline() {
+    let a = common::contracts::awarded().await;
+    let system = a
+        .app
+        .machine("并联审批系统", &["approvals:read", "approvals:write"])
+        .await;
+    let created = system
+        .put(
+            &format!("/api/v1/investment-projects/{}", common::approvals::CODE),
+            common::approvals::investment_project(),
+        )
+        .await;
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &a.app, "owner").await;
+    client
+        .goto(&a.app.url("/investment-projects"))
+        .await
+        .unwrap();
+    click(
+        &client,
+        &format!("a[href='/investment-projects/{}']", common::approvals::CODE),
+    )
+    .await;
+    wait_for(&client, "#approval-timeline").await;
+    wait_for_text(&client, "#item-SP13-state", "未申报").await;
+    let timeline = client
+        .find(Locator::Id("approval-timeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(timeline.contains("建设用地规划许可") && timeline.contains("中介服务中"));
+    assert!(timeline.contains("等待 1 项中介服务完成后方可申报"));
+    screenshot(&client, "approval-timeline.png").await;
+    client.close().await.unwrap();
+}

@@ -157,7 +157,9 @@ async fn an_agency_applies_on_its_page_and_the_admin_reviews_in_the_queue() {
     assert!(!html.contains("江西赣江测绘有限公司") && html.contains("没有符合条件的机构"));
     let (status, html) = page(&visitor, app.url(&format!("/agencies/{agency_id}"))).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("信用评价"));
+    // A new agency's public credit record: the base score, no lines yet.
+    assert!(html.contains("信用分") && html.contains("id=\"credit-score\">80<"));
+    assert!(html.contains("近 365 天无加减分记录"));
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 pub mod clients;
 pub mod model;
+pub mod pages;
 pub mod record;
 pub mod routes;
 pub mod rules;

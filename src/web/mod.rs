@@ -424,6 +424,15 @@ pub fn router(state: AppState) -> Router {
             "/admin/service-items/{id}",
             get(crate::catalog::admin_pages::edit_form).post(crate::catalog::admin_pages::update),
         )
+        .route("/investment-projects", get(crate::approvals::pages::list))
+        .route(
+            "/investment-projects/{code}",
+            get(crate::approvals::pages::show),
+        )
+        .route(
+            "/investment-projects/{code}/steps/{step}/link",
+            post(crate::approvals::pages::link),
+        )
         .route("/admin/users", get(accounts::pages::admin_users))
         .route(
             "/admin/users/{id}/unlock",
