@@ -126,6 +126,26 @@ async fn an_accepted_survey_completes_its_step_in_the_approval_record() {
     assert_eq!(item["state"], "processing");
     assert_eq!(item["state_label"], "办理中");
 
+    // With the 环评 item dropped, every intermediary report the record needs is in.
+    let mut planning_only = investment_project();
+    planning_only["approval_items"] = json!([{ "code": "SP13", "services": ["ZJ027"] }]);
+    let record = body(system.put(&path, planning_only).await).await["approval_record"].clone();
+    assert_eq!(record["intermediary_complete"], true);
+    let audit: Vec<String> = a
+        .app
+        .db
+        .run(|conn| {
+            use diesel::prelude::*;
+            use zhongjie::db::schema::audit_events;
+            Ok(audit_events::table
+                .filter(audit_events::action.like("approval_step.%"))
+                .select(audit_events::action)
+                .load::<String>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit, ["approval_step.linked", "approval_step.completed"]);
+
     // The applicant reads the record of its own project; an agency that lost does not.
     let own = a.applicant.get(&format!("{path}/approval-record")).await;
     assert_eq!(own.status(), StatusCode::OK);

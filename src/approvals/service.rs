@@ -524,6 +524,19 @@ pub fn complete_in(
                 intermediary_steps::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
+        let ip = ip_of_step(conn, step.id)?;
+        journal(
+            conn,
+            now,
+            &Actor::system(),
+            Event {
+                action: "approval_step.completed",
+                entity_type: "investment_project",
+                entity_id: ip.code.clone(),
+                detail: json!({ "step_id": step.id, "project_id": project_id, "contract_id": contract_id, "delivery_id": delivery_id, "deliverable_sha256": fingerprint }),
+            },
+            Publish::Yes,
+        )?;
         announce(conn, now, step.id, "step.completed")?;
     }
     Ok(())

@@ -368,6 +368,7 @@ diesel::table! {
         credit_score -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        ip_address -> Nullable<Text>,
     }
 }
 
@@ -611,6 +612,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    signal_reviews (id) {
+        id -> BigInt,
+        signal_key -> Text,
+        note -> Text,
+        reviewed_by -> BigInt,
+        reviewed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_clients (id) {
         id -> BigInt,
         name -> Text,
@@ -733,4 +744,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     webhook_endpoints,
     webhook_deliveries,
+    signal_reviews,
 );

@@ -98,12 +98,13 @@ impl SignupForm {
 pub async fn sign_up(
     State(state): State<AppState>,
     page: Page,
+    ip: crate::web::client_ip::ClientIp,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     let result = match form.to_input() {
-        Ok(input) => signups::sign_up(&state, &user, id, input, None).await,
+        Ok(input) => signups::sign_up(&state, &user, id, input, None, ip.0).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {

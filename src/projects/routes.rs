@@ -100,11 +100,12 @@ pub async fn sign_up(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
+    ip: crate::web::client_ip::ClientIp,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> AppResult<(StatusCode, Json<SignupEnvelope>)> {
     let key = signups::check_key(headers.get("idempotency-key").map(|v| v.as_bytes()))?;
-    let (status, signup) = signups::sign_up(&state, &user, id, input, key).await?;
+    let (status, signup) = signups::sign_up(&state, &user, id, input, key, ip.0).await?;
     Ok((status, Json(SignupEnvelope { signup })))
 }
 

@@ -302,6 +302,7 @@ pub async fn sign_up(
     project_id: i64,
     input: SignupInput,
     key: Option<String>,
+    ip: Option<String>,
 ) -> AppResult<(StatusCode, SignupView)> {
     user.require(&[Role::Agency])?;
     // Read inside the write, after the lock: the clock that decides is the one of the write.
@@ -318,6 +319,10 @@ pub async fn sign_up(
                 }
             }
             let (status, signup) = sign_up_in(conn, now, user.user.id, project_id, &input)?;
+            // Where it came from, for the collusion signals once the round closes.
+            diesel::update(signups::table.find(signup.id))
+                .set(signups::ip_address.eq(&ip))
+                .execute(conn)?;
             let view = present::signup_view(conn, &signup)?;
             if let Some(key) = &key {
                 diesel::insert_into(idempotency_keys::table)

@@ -7,6 +7,7 @@ pub mod credit;
 pub mod credit_events;
 pub mod credit_routes;
 pub mod credit_rules;
+pub mod signals;
 
 pub use audit::{Actor, Event};
 

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod client_ip;
 pub mod csrf;
 pub mod extract;
 pub mod metrics;
@@ -272,6 +273,14 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/ocds/publication-policy",
             get(crate::opendata::routes::publication_policy),
         )
+        .route(
+            "/api/v1/supervision/signals",
+            get(crate::supervision::signals::routes::list),
+        )
+        .route(
+            "/api/v1/supervision/signals/{key}/review",
+            post(crate::supervision::signals::routes::review),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/{*rest}", axum::routing::any(pages::not_found));
 
@@ -432,6 +441,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/investment-projects/{code}/steps/{step}/link",
             post(crate::approvals::pages::link),
+        )
+        .route(
+            "/admin/supervision/signals",
+            get(crate::supervision::signals::pages::show),
+        )
+        .route(
+            "/admin/supervision/signals/review",
+            post(crate::supervision::signals::pages::review),
         )
         .route("/admin/users", get(accounts::pages::admin_users))
         .route(

@@ -55,6 +55,8 @@ use utoipa::OpenApi;
         crate::projects::routes::object,
         crate::projects::routes::decide,
         crate::projects::routes::cancel,
+        crate::supervision::signals::routes::list,
+        crate::supervision::signals::routes::review,
         crate::webhooks::routes::create,
         crate::webhooks::routes::list,
         crate::webhooks::routes::disable,

@@ -1,0 +1,2 @@
+DROP TABLE signal_reviews;
+ALTER TABLE signups DROP COLUMN ip_address;
