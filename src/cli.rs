@@ -381,6 +381,10 @@ async fn serve(settings: Settings, with_demo_data: bool) -> anyhow::Result<()> {
              另有已中选、公示中、报名中、待审核各一 (demo projects from sign-up to evaluation; see /projects, /my/contracts)",
             demo.projects, demo.finished, demo.performing
         );
+        println!(
+            "演示投资项目 {}：并联审批记录中的中介服务随验收自动办结 (the parallel approval record; see /investment-projects)",
+            crate::demo::approvals::CODE
+        );
     }
     server.serve(app::shutdown_signal()).await
 }

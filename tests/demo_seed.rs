@@ -433,3 +433,55 @@ async fn the_demo_shows_finished_projects_from_contract_to_credit() {
     let page = owner.get("/my/contracts").await.text().await.unwrap();
     assert_eq!(contract_links(&page), ids, "seeding twice adds nothing");
 }
+
+#[tokio::test]
+async fn the_demo_applicant_follows_its_investment_project_on_the_timeline() {
+    let app = TestApp::new().await;
+    seed_demo(&app).await;
+    let owner = app.log_in("yezhu", "demo-applicant-2026").await;
+    let code = zhongjie::demo::approvals::CODE;
+    let record: Value = owner
+        .get(&format!(
+            "/api/v1/investment-projects/{code}/approval-record"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<Value> = record["approval_record"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["steps"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let count = |status: &str| steps.iter().filter(|s| s["status"] == status).count();
+    assert!(
+        count("done") >= 1,
+        "accepted work completed its steps: {steps:?}"
+    );
+    assert_eq!(count("open"), 1, "one item still waits for an agency");
+    assert!(steps
+        .iter()
+        .filter(|s| s["status"] == "done")
+        .all(|s| s["deliverable_sha256"]
+            .as_str()
+            .is_some_and(|h| h.len() == 64)));
+    let page = owner.get(&format!("/investment-projects/{code}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("青山湖区某安置房及配套设施项目"));
+
+    seed_demo(&app).await;
+    let again: Value = owner
+        .get(&format!(
+            "/api/v1/investment-projects/{code}/approval-record"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, record, "seeding twice changes nothing");
+}

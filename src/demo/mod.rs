@@ -6,6 +6,7 @@
 //! are the word lists and pure generators these are built from.
 
 pub mod agencies;
+pub mod approvals;
 mod batch;
 mod bulk;
 mod catalogue;
@@ -99,6 +100,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
     })
     .await??;
     contracts::seed(state).await?;
+    approvals::seed(state).await?;
     let (projects, (finished, performing)) = state
         .db
         .run(|conn| {
