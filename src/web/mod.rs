@@ -200,6 +200,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::supervision::credit_routes::record),
         )
         .route(
+            "/api/v1/supervision/statistics",
+            get(crate::supervision::statistics_routes::admin_api),
+        )
+        .route(
+            "/api/v1/statistics",
+            get(crate::supervision::statistics_routes::public_api),
+        )
+        .route(
             "/api/v1/agencies/{id}/evaluations",
             get(crate::contracts::routes::agency_evaluations),
         )
@@ -434,6 +442,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::approvals::pages::link),
         )
         .route("/admin/users", get(accounts::pages::admin_users))
+        .route(
+            "/admin/supervision/statistics",
+            get(crate::supervision::statistics_routes::admin_page),
+        )
+        .route(
+            "/statistics",
+            get(crate::supervision::statistics_routes::public_page),
+        )
         .route(
             "/admin/users/{id}/unlock",
             post(accounts::pages::admin_unlock),

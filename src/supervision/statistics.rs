@@ -1,0 +1,540 @@
+//! Marketplace statistics as pure arithmetic over plain rows: no I/O, integers
+//! only. `statistics_data.rs` gathers the rows, `statistics_charts.rs` draws
+//! them, `statistics_routes.rs` serves them.
+//!
+//! Definitions (also in docs/API.md):
+//! - A project belongs to the month of its latest publication (`published_at`
+//!   of its current round), in China time, and to its region and service item.
+//!   Every project measure is counted there, even when the award came later.
+//! - 流标率: failed rounds / rounds opened, in basis points.
+//! - Awarded amount: the contract's amount when a contract was recorded, else
+//!   the winning quote (fixed price: the amount; amount quotes: the quote; rate
+//!   quotes: base × (10000 − rate) / 10000).
+//! - Savings: the reference (ceiling for amount quotes, the base for rate
+//!   quotes, the amount itself for a fixed price) minus the awarded amount.
+//! - Days: mean of (award − publication) and (acceptance − award), in tenths
+//!   of a day.
+//! - Agencies active: distinct agencies with a sign-up or a contract recorded
+//!   in the month (grouped by the month of that event, not of the project).
+//! - Concentration by awarded amount: the largest three agencies' share and
+//!   HHI (Σ share² with shares in percent, 0–10000).
+//! - Average evaluation: the mean of the four ratings (1–5) over evaluations
+//!   the client actually gave (the scheduler's neutral defaults are left out),
+//!   in hundredths.
+//!
+//! Rounding: every ratio rounds half up (`ratio`), on non-negative integers.
+
+use crate::projects::selection::PriceTerms;
+use chrono::{Datelike, NaiveDateTime};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use utoipa::ToSchema;
+
+/// A year and month, `2026-03`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// `YYYY-MM`, months 01–12.
+    pub fn parse(text: &str) -> Option<Month> {
+        let (y, m) = text.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+
+    /// The month of a UTC instant in China time (UTC+8, no daylight saving).
+    pub fn of_utc(at: NaiveDateTime) -> Month {
+        let local = at + chrono::Duration::hours(8);
+        Month {
+            year: local.year(),
+            month: local.month(),
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// One published project, with what happened to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectFacts {
+    pub region_code: String,
+    pub service_item_id: i64,
+    pub published_at: NaiveDateTime,
+    pub rounds: i32,
+    pub failed_rounds: i32,
+    pub price: PriceTerms,
+    /// Set once awarded (公示期满).
+    pub award: Option<Award>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Award {
+    pub at: NaiveDateTime,
+    pub agency_id: i64,
+    pub quote_fen: Option<i64>,
+    pub quote_rate_bp: Option<i32>,
+    pub contract_amount_fen: Option<i64>,
+    /// The contract's acceptance (验收), `contracts.completed_at`.
+    pub accepted_at: Option<NaiveDateTime>,
+    /// Sums of the four ratings of each real evaluation.
+    pub rating_sums: Vec<i64>,
+}
+
+/// A sign-up or a recorded contract: an agency was active then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub agency_id: i64,
+    pub at: NaiveDateTime,
+    pub region_code: String,
+    pub service_item_id: i64,
+}
+
+/// `num / den` scaled by `scale`, rounded half up; `None` when `den` is 0.
+pub fn ratio(num: i64, den: i64, scale: i64) -> Option<i64> {
+    if den <= 0 {
+        return None;
+    }
+    let n = i128::from(num) * i128::from(scale);
+    let d = i128::from(den);
+    i64::try_from((2 * n + d).div_euclid(2 * d)).ok()
+}
+
+/// What the contract was awarded for, by the definition above.
+pub fn awarded_fen(price: &PriceTerms, award: &Award) -> i64 {
+    if let Some(amount) = award.contract_amount_fen {
+        return amount;
+    }
+    match *price {
+        PriceTerms::Fixed { amount_fen } => amount_fen,
+        PriceTerms::Amount { ceiling_fen, .. } => award.quote_fen.unwrap_or(ceiling_fen),
+        PriceTerms::Rate { base_fen, .. } => {
+            let rate = i64::from(award.quote_rate_bp.unwrap_or(0));
+            ratio(base_fen, 10_000, 10_000 - rate).unwrap_or(base_fen)
+        }
+    }
+}
+
+/// The price savings are measured against.
+pub fn reference_fen(price: &PriceTerms) -> i64 {
+    match *price {
+        PriceTerms::Fixed { amount_fen } => amount_fen,
+        PriceTerms::Amount { ceiling_fen, .. } => ceiling_fen,
+        PriceTerms::Rate { base_fen, .. } => base_fen,
+    }
+}
+
+/// Herfindahl–Hirschman index of amounts: Σ (share in percent)², 0–10000,
+/// rounded half up; `None` without any amount.
+pub fn hhi(amounts: &[i64]) -> Option<i64> {
+    let total: i128 = amounts.iter().map(|a| i128::from(*a)).sum();
+    if total <= 0 {
+        return None;
+    }
+    let squares: i128 = amounts
+        .iter()
+        .map(|a| i128::from(*a) * i128::from(*a))
+        .sum();
+    let n = squares * 10_000;
+    let d = total * total;
+    i64::try_from((2 * n + d) / (2 * d)).ok()
+}
+
+/// The share of the largest `k` amounts in basis points.
+pub fn top_share_bp(amounts: &[i64], k: usize) -> Option<i64> {
+    let mut sorted = amounts.to_vec();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let total: i64 = sorted.iter().sum();
+    ratio(sorted.iter().take(k).sum(), total, 10_000)
+}
+
+/// How rows are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    Month,
+    Region,
+    ServiceItem,
+}
+
+impl Group {
+    pub fn parse(text: &str) -> Option<Group> {
+        match text {
+            "month" => Some(Group::Month),
+            "region" => Some(Group::Region),
+            "service_item" => Some(Group::ServiceItem),
+            _ => None,
+        }
+    }
+}
+
+/// One line of the table: a month, a region or an item, or the total.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Figures {
+    /// `2026-03`, a division code or a service item id; `total` for the total.
+    pub key: String,
+    pub projects_published: i64,
+    pub rounds: i64,
+    pub failed_rounds: i64,
+    pub failure_rate_bp: Option<i64>,
+    pub projects_awarded: i64,
+    pub awarded_fen: i64,
+    pub reference_fen: i64,
+    pub savings_fen: i64,
+    pub savings_rate_bp: Option<i64>,
+    pub avg_days_to_award_tenths: Option<i64>,
+    pub avg_days_to_acceptance_tenths: Option<i64>,
+    pub agencies_active: i64,
+    pub top3_share_bp: Option<i64>,
+    pub hhi: Option<i64>,
+    pub avg_evaluation_hundredths: Option<i64>,
+}
+
+/// An agency's awarded amount in a selection (admins only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AgencyShare {
+    pub agency_id: i64,
+    pub awarded_fen: i64,
+    pub share_bp: i64,
+}
+
+#[derive(Default)]
+struct Acc {
+    projects: i64,
+    rounds: i64,
+    failed: i64,
+    awarded: i64,
+    awarded_fen: i64,
+    reference_fen: i64,
+    to_award_secs: (i64, i64),
+    to_accept_secs: (i64, i64),
+    ratings: (i64, i64),
+    by_agency: BTreeMap<i64, i64>,
+    agencies: BTreeSet<i64>,
+}
+
+impl Acc {
+    fn add_project(&mut self, p: &ProjectFacts) {
+        self.projects += 1;
+        self.rounds += i64::from(p.rounds);
+        self.failed += i64::from(p.failed_rounds);
+        let Some(award) = &p.award else { return };
+        let fen = awarded_fen(&p.price, award);
+        self.awarded += 1;
+        self.awarded_fen += fen;
+        self.reference_fen += reference_fen(&p.price);
+        *self.by_agency.entry(award.agency_id).or_default() += fen;
+        self.to_award_secs.0 += (award.at - p.published_at).num_seconds().max(0);
+        self.to_award_secs.1 += 1;
+        if let Some(accepted) = award.accepted_at {
+            self.to_accept_secs.0 += (accepted - award.at).num_seconds().max(0);
+            self.to_accept_secs.1 += 1;
+        }
+        for sum in &award.rating_sums {
+            self.ratings.0 += sum;
+            self.ratings.1 += 4;
+        }
+    }
+
+    fn finish(self, key: String) -> Figures {
+        let amounts: Vec<i64> = self.by_agency.values().copied().collect();
+        let savings = self.reference_fen - self.awarded_fen;
+        // A tenth of a day is 8640 seconds.
+        let tenths = |(secs, n): (i64, i64)| ratio(secs, n * 8_640, 1);
+        Figures {
+            key,
+            projects_published: self.projects,
+            rounds: self.rounds,
+            failed_rounds: self.failed,
+            failure_rate_bp: ratio(self.failed, self.rounds, 10_000),
+            projects_awarded: self.awarded,
+            awarded_fen: self.awarded_fen,
+            reference_fen: self.reference_fen,
+            savings_fen: savings,
+            savings_rate_bp: ratio(savings.max(0), self.reference_fen, 10_000).map(|bp| {
+                if savings < 0 {
+                    -bp
+                } else {
+                    bp
+                }
+            }),
+            avg_days_to_award_tenths: tenths(self.to_award_secs),
+            avg_days_to_acceptance_tenths: tenths(self.to_accept_secs),
+            agencies_active: self.agencies.len() as i64,
+            top3_share_bp: top_share_bp(&amounts, 3),
+            hhi: hhi(&amounts),
+            avg_evaluation_hundredths: ratio(self.ratings.0, self.ratings.1, 100),
+        }
+    }
+}
+
+/// Where a region lands when grouping: its city (`3601xx` → `360100`), or
+/// itself when `by_county` (a city was chosen, so its counties are shown).
+pub fn region_key(code: &str, by_county: bool) -> String {
+    if by_county || code.len() != 6 {
+        code.to_owned()
+    } else {
+        format!("{}00", &code[..4])
+    }
+}
+
+/// The grouped rows (in key order) and the total.
+pub fn compute(
+    projects: &[ProjectFacts],
+    activity: &[Activity],
+    group: Group,
+    by_county: bool,
+) -> (Vec<Figures>, Figures) {
+    let key_of = |at: NaiveDateTime, region: &str, item: i64| match group {
+        Group::Month => Month::of_utc(at).to_string(),
+        Group::Region => region_key(region, by_county),
+        // Zero-padded so that key order is numeric order.
+        Group::ServiceItem => format!("{item:012}"),
+    };
+    let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut total = Acc::default();
+    for p in projects {
+        let key = key_of(p.published_at, &p.region_code, p.service_item_id);
+        groups.entry(key).or_default().add_project(p);
+        total.add_project(p);
+    }
+    for a in activity {
+        let key = key_of(a.at, &a.region_code, a.service_item_id);
+        groups.entry(key).or_default().agencies.insert(a.agency_id);
+        total.agencies.insert(a.agency_id);
+    }
+    let rows = groups
+        .into_iter()
+        .map(|(key, acc)| {
+            let key = match group {
+                Group::ServiceItem => key.trim_start_matches('0').to_owned(),
+                _ => key,
+            };
+            acc.finish(key)
+        })
+        .collect();
+    (rows, total.finish("total".to_owned()))
+}
+
+/// The largest agencies by awarded amount, largest first (ties by id).
+pub fn largest_agencies(projects: &[ProjectFacts], limit: usize) -> Vec<AgencyShare> {
+    let mut by_agency: HashMap<i64, i64> = HashMap::new();
+    for p in projects {
+        if let Some(award) = &p.award {
+            *by_agency.entry(award.agency_id).or_default() += awarded_fen(&p.price, award);
+        }
+    }
+    let total: i64 = by_agency.values().sum();
+    let mut list: Vec<AgencyShare> = by_agency
+        .into_iter()
+        .map(|(agency_id, awarded_fen)| AgencyShare {
+            agency_id,
+            awarded_fen,
+            share_bp: ratio(awarded_fen, total, 10_000).unwrap_or(0),
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.awarded_fen
+            .cmp(&a.awarded_fen)
+            .then(a.agency_id.cmp(&b.agency_id))
+    });
+    list.truncate(limit);
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("test time")
+    }
+
+    fn award(agency_id: i64, at_: &str) -> Award {
+        Award {
+            at: at(at_),
+            agency_id,
+            quote_fen: None,
+            quote_rate_bp: None,
+            contract_amount_fen: None,
+            accepted_at: None,
+            rating_sums: vec![],
+        }
+    }
+
+    #[test]
+    fn ratio_rounds_half_up() {
+        for (num, den, scale, want) in [
+            (1, 3, 10_000, Some(3_333)),
+            (2, 3, 10_000, Some(6_667)),
+            (1, 2, 1, Some(1)),
+            (1, 4, 1, Some(0)),
+            (5, 0, 100, None),
+            (0, 7, 100, Some(0)),
+        ] {
+            assert_eq!(ratio(num, den, scale), want, "{num}/{den}*{scale}");
+        }
+    }
+
+    #[test]
+    fn months_are_china_time() {
+        for (utc, want) in [
+            ("2026-01-31 15:59", "2026-01"),
+            ("2026-01-31 16:00", "2026-02"),
+            ("2025-12-31 16:00", "2026-01"),
+        ] {
+            assert_eq!(Month::of_utc(at(utc)).to_string(), want);
+        }
+        for (text, ok) in [
+            ("2026-03", true),
+            ("2026-13", false),
+            ("2026-3", false),
+            ("x", false),
+        ] {
+            assert_eq!(Month::parse(text).is_some(), ok, "{text}");
+        }
+    }
+
+    #[test]
+    fn awarded_and_reference_by_price_mode() {
+        let fixed = PriceTerms::Fixed { amount_fen: 50_000 };
+        let amount = PriceTerms::Amount {
+            floor_fen: 10_000,
+            ceiling_fen: 100_000,
+        };
+        let rate = PriceTerms::Rate {
+            base_fen: 100_000,
+            min_bp: 0,
+            max_bp: 3_000,
+        };
+        let mut quote = award(1, "2026-01-01 00:00");
+        quote.quote_fen = Some(80_000);
+        let mut rated = award(1, "2026-01-01 00:00");
+        rated.quote_rate_bp = Some(1_250);
+        let mut contracted = quote.clone();
+        contracted.contract_amount_fen = Some(75_000);
+        for (price, a, awarded, reference) in [
+            (&fixed, &award(1, "2026-01-01 00:00"), 50_000, 50_000),
+            (&amount, &quote, 80_000, 100_000),
+            (&amount, &contracted, 75_000, 100_000),
+            (&rate, &rated, 87_500, 100_000),
+        ] {
+            assert_eq!(awarded_fen(price, a), awarded);
+            assert_eq!(reference_fen(price), reference);
+        }
+    }
+
+    #[test]
+    fn concentration() {
+        for (amounts, want_hhi, want_top3) in [
+            (vec![100], Some(10_000), Some(10_000)),
+            (vec![50, 50], Some(5_000), Some(10_000)),
+            (vec![40, 30, 20, 10], Some(3_000), Some(9_000)),
+            (vec![], None, None),
+        ] {
+            assert_eq!(hhi(&amounts), want_hhi, "{amounts:?}");
+            assert_eq!(top_share_bp(&amounts, 3), want_top3, "{amounts:?}");
+        }
+    }
+
+    #[test]
+    fn regions_group_by_city_unless_a_city_was_chosen() {
+        for (code, by_county, want) in [
+            ("360102", false, "360100"),
+            ("360100", false, "360100"),
+            ("360102", true, "360102"),
+        ] {
+            assert_eq!(region_key(code, by_county), want);
+        }
+    }
+
+    #[test]
+    fn compute_by_month() {
+        let amount = PriceTerms::Amount {
+            floor_fen: 0,
+            ceiling_fen: 100_000,
+        };
+        let mut won = award(7, "2026-01-11 00:00");
+        won.quote_fen = Some(90_000);
+        won.accepted_at = Some(at("2026-01-31 12:00"));
+        won.rating_sums = vec![20, 17];
+        let projects = vec![
+            ProjectFacts {
+                region_code: "360102".into(),
+                service_item_id: 1,
+                published_at: at("2026-01-01 00:00"),
+                rounds: 2,
+                failed_rounds: 1,
+                price: amount.clone(),
+                award: Some(won),
+            },
+            ProjectFacts {
+                region_code: "360103".into(),
+                service_item_id: 2,
+                published_at: at("2026-02-01 00:00"),
+                rounds: 1,
+                failed_rounds: 1,
+                price: amount,
+                award: None,
+            },
+        ];
+        let activity = vec![
+            Activity {
+                agency_id: 7,
+                at: at("2026-01-05 00:00"),
+                region_code: "360102".into(),
+                service_item_id: 1,
+            },
+            Activity {
+                agency_id: 8,
+                at: at("2026-01-05 00:00"),
+                region_code: "360102".into(),
+                service_item_id: 1,
+            },
+            Activity {
+                agency_id: 8,
+                at: at("2026-02-05 00:00"),
+                region_code: "360103".into(),
+                service_item_id: 2,
+            },
+        ];
+        let (rows, total) = compute(&projects, &activity, Group::Month, false);
+        assert_eq!(rows.len(), 2);
+        let jan = &rows[0];
+        assert_eq!(jan.key, "2026-01");
+        assert_eq!(jan.failure_rate_bp, Some(5_000));
+        assert_eq!(jan.awarded_fen, 90_000);
+        assert_eq!(jan.savings_fen, 10_000);
+        assert_eq!(jan.savings_rate_bp, Some(1_000));
+        assert_eq!(jan.avg_days_to_award_tenths, Some(100));
+        assert_eq!(jan.avg_days_to_acceptance_tenths, Some(205));
+        assert_eq!(jan.agencies_active, 2);
+        assert_eq!(jan.hhi, Some(10_000));
+        // (20 + 17) / 8 = 4.625 → 4.63
+        assert_eq!(jan.avg_evaluation_hundredths, Some(463));
+        assert_eq!(rows[1].key, "2026-02");
+        assert_eq!(rows[1].failure_rate_bp, Some(10_000));
+        assert_eq!(rows[1].awarded_fen, 0);
+        assert_eq!(total.projects_published, 2);
+        assert_eq!(total.failure_rate_bp, Some(6_667));
+        assert_eq!(total.agencies_active, 2);
+        let (by_region, _) = compute(&projects, &activity, Group::Region, false);
+        assert_eq!(by_region.len(), 1);
+        assert_eq!(by_region[0].key, "360100");
+        let (by_item, _) = compute(&projects, &activity, Group::ServiceItem, false);
+        assert_eq!(
+            by_item.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+            ["1", "2"]
+        );
+    }
+}
