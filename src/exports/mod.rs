@@ -8,6 +8,8 @@
 //! `download(format, "name", headers, rows)` with `Fixed` rows or `Paged`
 //! rows that read one page at a time.
 
+pub mod lists;
+
 use crate::db::{Db, DbConnection};
 use crate::error::{AppError, AppResult};
 use crate::web::paging::Paging;
