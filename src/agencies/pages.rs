@@ -110,7 +110,11 @@ pub async fn directory(
         .await?;
     // After the first page, so a bad filter is refused before a download starts.
     if let Some(format) = format {
-        return Ok(crate::exports::lists::agencies(&state, export_filter, format));
+        return Ok(crate::exports::lists::agencies(
+            &state,
+            export_filter,
+            format,
+        ));
     }
     let links = [
         ("region", query.region.clone()),

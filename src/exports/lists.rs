@@ -17,7 +17,16 @@ fn time(t: Option<DateTime<Utc>>) -> Cell {
 /// 采购公告 as published: nobody's drafts, the same list for every caller.
 pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Response {
     let headers = [
-        "项目编号", "项目名称", "服务事项", "项目所在地", "选取方式", "价格", "状态", "报名截止", "发布时间", "报名家数",
+        "项目编号",
+        "项目名称",
+        "服务事项",
+        "项目所在地",
+        "选取方式",
+        "价格",
+        "状态",
+        "报名截止",
+        "发布时间",
+        "报名家数",
     ];
     let rows = Paged::new(state.db.clone(), move |conn, paging| {
         let (projects, _) = crate::projects::service::list(conn, &filter, None, paging)?;
@@ -39,18 +48,30 @@ pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Resp
             })
             .collect())
     });
-    download(format, "projects", headers.map(str::to_owned).to_vec(), rows)
+    download(
+        format,
+        "projects",
+        headers.map(str::to_owned).to_vec(),
+        rows,
+    )
 }
 
 /// The public directory: admitted agencies, without the contact person's
 /// phone and e-mail (shown one profile at a time, not handed out in bulk).
 pub fn agencies(state: &AppState, filter: AgencyFilter, format: Format) -> Response {
     let headers = [
-        "机构名称", "统一社会信用代码", "所在地", "地址", "业务范围", "在售服务数", "入驻时间",
+        "机构名称",
+        "统一社会信用代码",
+        "所在地",
+        "地址",
+        "业务范围",
+        "在售服务数",
+        "入驻时间",
     ];
     let now = state.now();
     let rows = Paged::new(state.db.clone(), move |conn, paging| {
-        let (agencies, _) = crate::agencies::service::list(conn, &filter, Viewer::Public, now, paging)?;
+        let (agencies, _) =
+            crate::agencies::service::list(conn, &filter, Viewer::Public, now, paging)?;
         Ok(agencies
             .into_iter()
             .map(|a| -> Row {
@@ -66,5 +87,10 @@ pub fn agencies(state: &AppState, filter: AgencyFilter, format: Format) -> Respo
             })
             .collect())
     });
-    download(format, "agencies", headers.map(str::to_owned).to_vec(), rows)
+    download(
+        format,
+        "agencies",
+        headers.map(str::to_owned).to_vec(),
+        rows,
+    )
 }

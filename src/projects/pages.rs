@@ -113,7 +113,11 @@ pub async fn list(
         .await?;
     // After the first page, so a bad filter is refused before a download starts.
     if let Some(format) = format {
-        return Ok(crate::exports::lists::projects(&state, export_filter, format));
+        return Ok(crate::exports::lists::projects(
+            &state,
+            export_filter,
+            format,
+        ));
     }
     let links = [
         ("q", query.q.clone()),
