@@ -475,7 +475,7 @@ mod tests {
                 published_at: at("2026-01-01 00:00"),
                 rounds: 2,
                 failed_rounds: 1,
-                price: amount.clone(),
+                price: amount,
                 award: Some(won),
             },
             ProjectFacts {
