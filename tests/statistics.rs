@@ -182,6 +182,20 @@ async fn bad_parameters_name_their_fields_and_others_are_refused() {
         );
     }
     let anonymous = app.client();
+    let openapi: Value = anonymous
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    for path in ["/api/v1/supervision/statistics", "/api/v1/statistics"] {
+        assert!(openapi["paths"].get(path).is_some(), "{path} is documented");
+    }
+    assert!(openapi["components"]["schemas"]
+        .get("StatisticsEnvelope")
+        .is_some());
     let api = anonymous
         .get(app.url("/api/v1/supervision/statistics"))
         .send()
