@@ -2,15 +2,14 @@
 //! API alone: project A (bidding, ceiling 50,000.00 yuan) is awarded in March
 //! at the lowest of three quotes, 31,000.00 yuan; project B (a fixed price, in
 //! another county of the same city) is published in April, nobody signs up,
-//! and its round fails (流标). No contract is recorded, so A's awarded amount
-//! is its winning quote; the contract and evaluation arithmetic is covered by
-//! the table tests in `src/supervision/statistics.rs`.
+//! and its round fails (流标). A's contract is recorded at 30,000.00 yuan,
+//! below the quote, accepted five days later and rated 5, 4, 4, 5.
 
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, TimeZone, Utc};
-use common::contracts::awarded;
+use common::contracts::{awarded, terms, upload};
 use common::projects::{at, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser, PASSWORD};
 use reqwest::StatusCode;
@@ -22,14 +21,75 @@ struct Crafted {
     applicant: TestUser,
     /// Days from A's publication to its award, in tenths, from its own times.
     a_days_tenths: i64,
+    /// Days from A's award to its acceptance, in tenths.
+    a_acceptance_tenths: i64,
+}
+
+fn tenths(secs: i64) -> i64 {
+    (2 * secs + 8_640) / (2 * 8_640)
 }
 
 async fn crafted() -> Crafted {
     let a = awarded().await;
     let project = a.applicant.project(a.project).await;
-    let secs = (at(&project["awarded_at"]) - at(&project["published_at"])).num_seconds();
-    let a_days_tenths = (2 * secs + 8_640) / (2 * 8_640);
+    let a_days_tenths =
+        tenths((at(&project["awarded_at"]) - at(&project["published_at"])).num_seconds());
     let app = a.app;
+    let file = upload(&app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_000_000, file),
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let contract = recorded.json::<Value>().await.expect("json")["contract"]["id"]
+        .as_i64()
+        .expect("id");
+    let confirmed = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    app.advance(Duration::days(5));
+    let winner = app.again(&a.winner).await;
+    let owner = app.again(&a.applicant).await;
+    let report = upload(&app, &winner, "成果.pdf").await;
+    let delivered = winner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/deliveries"),
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(delivered.status(), StatusCode::CREATED);
+    let delivery = delivered.json::<Value>().await.expect("json")["delivery"]["id"].clone();
+    let accepted = owner
+        .post_json(
+            &format!("/api/v1/deliveries/{delivery}/acceptance"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let evaluated = owner
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/evaluation"),
+            json!({ "quality": 5, "timeliness": 4, "fees": 4, "attitude": 5, "comment": "成果规范。" }),
+        )
+        .await;
+    assert_eq!(evaluated.status(), StatusCode::CREATED);
+    let completed = owner
+        .get(&format!("/api/v1/contracts/{contract}"))
+        .await
+        .json::<Value>()
+        .await
+        .expect("json");
+    let a_acceptance_tenths = tenths(
+        (at(&completed["contract"]["completed_at"]) - at(&project["awarded_at"])).num_seconds(),
+    );
     // 1 April 2026, 10:00 in Beijing.
     app.clock.set(
         Utc.with_ymd_and_hms(2026, 4, 1, 2, 0, 0)
@@ -55,6 +115,7 @@ async fn crafted() -> Crafted {
         admin,
         applicant,
         a_days_tenths,
+        a_acceptance_tenths,
     }
 }
 
@@ -75,18 +136,27 @@ async fn statistics_match_the_hand_computed_figures() {
     assert_eq!(march["projects_published"], 1);
     assert_eq!(march["failure_rate_bp"], 0);
     assert_eq!(march["projects_awarded"], 1);
-    assert_eq!(march["awarded_fen"], 3_100_000);
+    // The contract's amount, not the quote of 3,100,000.
+    assert_eq!(march["awarded_fen"], 3_000_000);
     assert_eq!(march["reference_fen"], 5_000_000);
-    assert_eq!(march["savings_fen"], 1_900_000);
-    // 1,900,000 / 5,000,000 = 38.00 %
-    assert_eq!(march["savings_rate_bp"], 3_800);
+    assert_eq!(march["savings_fen"], 2_000_000);
+    // 2,000,000 / 5,000,000 = 40.00 %
+    assert_eq!(march["savings_rate_bp"], 4_000);
     assert_eq!(march["avg_days_to_award_tenths"], c.a_days_tenths);
-    assert_eq!(march["avg_days_to_acceptance_tenths"], Value::Null);
+    assert!(
+        c.a_acceptance_tenths >= 50,
+        "five days after the award at least"
+    );
+    assert_eq!(
+        march["avg_days_to_acceptance_tenths"],
+        c.a_acceptance_tenths
+    );
     // Three agencies signed up in March; one won everything.
     assert_eq!(march["agencies_active"], 3);
     assert_eq!(march["hhi"], 10_000);
     assert_eq!(march["top3_share_bp"], 10_000);
-    assert_eq!(march["avg_evaluation_hundredths"], Value::Null);
+    // (5 + 4 + 4 + 5) / 4 = 4.50
+    assert_eq!(march["avg_evaluation_hundredths"], 450);
     let april = &rows[1];
     assert_eq!(april["key"], "2026-04");
     assert_eq!(april["failure_rate_bp"], 10_000);
@@ -101,7 +171,7 @@ async fn statistics_match_the_hand_computed_figures() {
         .as_array()
         .expect("admins see agencies");
     assert_eq!(largest.len(), 1);
-    assert_eq!(largest[0]["awarded_fen"], 3_100_000);
+    assert_eq!(largest[0]["awarded_fen"], 3_000_000);
     assert_eq!(largest[0]["share_bp"], 10_000);
 
     // The months filter, and a city that includes its counties.
@@ -285,7 +355,7 @@ async fn the_tables_download_as_csv_and_xlsx() {
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
     assert_eq!(records.len(), 3, "two months and the total");
     assert_eq!(&records[0][0], "2026-03");
-    assert_eq!(&records[0][6], "31000.00");
+    assert_eq!(&records[0][6], "30000.00");
     assert_eq!(&records[2][0], "合计");
 
     let xlsx = c
@@ -303,7 +373,7 @@ async fn the_tables_download_as_csv_and_xlsx() {
     assert_eq!(sheet.get_size(), (4, 15));
     assert_eq!(sheet.get((0, 1)), Some(&Data::String("发布项目数".into())));
     assert_eq!(sheet.get((1, 0)), Some(&Data::String("2026-03".into())));
-    assert_eq!(sheet.get((1, 6)), Some(&Data::Float(31_000.0)));
+    assert_eq!(sheet.get((1, 6)), Some(&Data::Float(30_000.0)));
     assert_eq!(sheet.get((3, 1)), Some(&Data::Float(2.0)));
 
     // The lists: announcements and the directory.
