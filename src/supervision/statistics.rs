@@ -281,10 +281,9 @@ impl Acc {
 /// Where a region lands when grouping: its city (`3601xx` → `360100`), or
 /// itself when `by_county` (a city was chosen, so its counties are shown).
 pub fn region_key(code: &str, by_county: bool) -> String {
-    if by_county || code.len() != 6 {
-        code.to_owned()
-    } else {
-        format!("{}00", &code[..4])
+    match code.get(..4) {
+        Some(city) if !by_county && code.len() == 6 => format!("{city}00"),
+        _ => code.to_owned(),
     }
 }
 
