@@ -2,7 +2,7 @@
 //! directory (`/agencies`), read a page at a time with the lists' own queries,
 //! so a download holds exactly what the page would list.
 
-use super::{download, Cell, Format, Paged, Row};
+use super::{download, paged_query, Cell, Format, Row};
 use crate::agencies::service::{AgencyFilter, Viewer};
 use crate::app::AppState;
 use crate::projects::service::ProjectFilter;
@@ -28,7 +28,7 @@ pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Resp
         "发布时间",
         "报名家数",
     ];
-    let rows = Paged::new(state.db.clone(), move |conn, paging| {
+    let rows = paged_query(state.db.clone(), move |conn, paging| {
         let (projects, _) = crate::projects::service::list(conn, &filter, None, paging)?;
         Ok(projects
             .into_iter()
@@ -69,7 +69,7 @@ pub fn agencies(state: &AppState, filter: AgencyFilter, format: Format) -> Respo
         "入驻时间",
     ];
     let now = state.now();
-    let rows = Paged::new(state.db.clone(), move |conn, paging| {
+    let rows = paged_query(state.db.clone(), move |conn, paging| {
         let (agencies, _) =
             crate::agencies::service::list(conn, &filter, Viewer::Public, now, paging)?;
         Ok(agencies

@@ -5,8 +5,8 @@
 //!
 //! A list adds a download in a few lines: accept `format` in its query, parse
 //! it with `Format::requested`, and when present answer
-//! `download(format, "name", headers, rows)` with `Fixed` rows or `Paged`
-//! rows that read one page at a time.
+//! `download(format, "name", headers, rows)` with `Fixed` rows or
+//! `paged_query` rows that read one page at a time.
 
 pub mod lists;
 
@@ -122,9 +122,8 @@ impl Rows for Fixed {
     }
 }
 
-/// Rows read a page at a time with a list's own query, until a short page.
+/// Rows read a page at a time, until a short page: only one page is held.
 pub struct Paged<F> {
-    db: Db,
     page: usize,
     done: bool,
     read: F,
@@ -132,11 +131,10 @@ pub struct Paged<F> {
 
 impl<F> Paged<F>
 where
-    F: FnMut(&mut DbConnection, &Paging) -> AppResult<Vec<Row>> + Send + 'static,
+    F: FnMut(&Paging) -> AppResult<Vec<Row>> + Send + 'static,
 {
-    pub fn new(db: Db, read: F) -> Paged<F> {
+    pub fn new(read: F) -> Paged<F> {
         Paged {
-            db,
             page: 1,
             done: false,
             read,
@@ -144,9 +142,20 @@ where
     }
 }
 
+/// A list's own query, run for each page on a pooled connection.
+pub fn paged_query<Q>(
+    db: Db,
+    mut query: Q,
+) -> Paged<impl FnMut(&Paging) -> AppResult<Vec<Row>> + Send + 'static>
+where
+    Q: FnMut(&mut DbConnection, &Paging) -> AppResult<Vec<Row>> + Send + 'static,
+{
+    Paged::new(move |paging: &Paging| db.run_now(|conn| query(conn, paging)))
+}
+
 impl<F> Rows for Paged<F>
 where
-    F: FnMut(&mut DbConnection, &Paging) -> AppResult<Vec<Row>> + Send + 'static,
+    F: FnMut(&Paging) -> AppResult<Vec<Row>> + Send + 'static,
 {
     fn next_batch(&mut self) -> AppResult<Option<Vec<Row>>> {
         if self.done {
@@ -156,8 +165,7 @@ where
             page: Some(self.page),
             per_page: Some(PAGE_ROWS),
         };
-        let read = &mut self.read;
-        let rows = self.db.run_now(|conn| read(conn, &paging))?;
+        let rows = (self.read)(&paging)?;
         self.page += 1;
         self.done = rows.len() < PAGE_ROWS;
         Ok((!rows.is_empty()).then_some(rows))
@@ -339,6 +347,26 @@ mod tests {
         assert!(out.starts_with(BOM));
         let text = String::from_utf8(out[3..].to_vec()).expect("utf-8");
         assert_eq!(text, "地区,金额,数\n\"南昌, 东湖\",1.50,3\n");
+    }
+
+    #[test]
+    fn paged_rows_stop_at_a_short_page() {
+        // 250 rows in pages of 100: three reads, then none.
+        let mut reads = Vec::new();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let rows = Paged::new(move |paging: &Paging| {
+            tx.send(paging.page()).expect("send");
+            let start = paging.offset().min(250);
+            let end = (start + paging.per_page()).min(250);
+            Ok((start..end).map(|i| vec![Cell::Int(i as i64)]).collect())
+        });
+        let mut out = Vec::new();
+        write_csv(&mut out, &["n".into()], rows).expect("csv");
+        reads.extend(rx.try_iter());
+        assert_eq!(reads, [1, 2, 3]);
+        let text = String::from_utf8(out[3..].to_vec()).expect("utf-8");
+        assert_eq!(text.lines().count(), 251);
+        assert!(text.ends_with("249\n"));
     }
 
     #[test]
