@@ -15,6 +15,7 @@ pub mod contracts;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod messages;
 pub mod offerings;
 pub mod opendata;

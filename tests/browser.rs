@@ -570,3 +570,34 @@ async fn an_applicant_sees_the_parallel_approval_on_one_timeline() {
     screenshot(&client, "approval-timeline.png").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statistics_page_draws_its_charts_without_script() {
+    let a = common::contracts::awarded().await;
+    let (_driver, client) = browser().await;
+    client.goto(&a.app.url("/statistics")).await.unwrap();
+    wait_for(&client, "figure.chart svg").await;
+    let charts = client
+        .find_all(Locator::Css("figure.chart svg"))
+        .await
+        .unwrap();
+    assert_eq!(charts.len(), 3, "projects, awarded amount, failure rate");
+    let bars = client
+        .find_all(Locator::Css(&format!(
+            "figure.chart svg rect[fill='{}']",
+            zhongjie::supervision::statistics_charts::BAR_FILL
+        )))
+        .await
+        .unwrap();
+    assert_eq!(bars.len(), 3, "one month, one bar in each chart");
+    let table = client
+        .find(Locator::Id("statistics-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(table.contains("2026-03") && table.contains("31000.00"));
+    screenshot(&client, "statistics.png").await;
+    client.close().await.unwrap();
+}

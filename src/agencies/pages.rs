@@ -69,6 +69,9 @@ pub struct DirectoryQuery {
     service_item: String,
     #[serde(default)]
     page: Option<usize>,
+    /// `csv` or `xlsx`: the whole directory as a download.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 #[derive(Template)]
@@ -99,10 +102,20 @@ pub async fn directory(
         page: query.page,
         per_page: None,
     };
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
+    let export_filter = filter.clone();
     let (agencies, total) = state
         .db
         .run(move |conn| service::list(conn, &filter, Viewer::Public, now, &paging))
         .await?;
+    // After the first page, so a bad filter is refused before a download starts.
+    if let Some(format) = format {
+        return Ok(crate::exports::lists::agencies(
+            &state,
+            export_filter,
+            format,
+        ));
+    }
     let links = [
         ("region", query.region.clone()),
         ("service_item", query.service_item.clone()),

@@ -66,6 +66,8 @@ pub struct ListQuery {
     region: String,
     service_item: String,
     page: Option<usize>,
+    /// `csv` or `xlsx`: the whole list as a download.
+    format: Option<String>,
 }
 
 #[derive(Template)]
@@ -102,11 +104,21 @@ pub async fn list(
         page: query.page,
         per_page: None,
     };
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
+    let export_filter = filter.clone();
     // The announcements are the same for everyone: nobody's drafts.
     let (projects, total) = state
         .db
         .run(move |conn| service::list(conn, &filter, None, &paging))
         .await?;
+    // After the first page, so a bad filter is refused before a download starts.
+    if let Some(format) = format {
+        return Ok(crate::exports::lists::projects(
+            &state,
+            export_filter,
+            format,
+        ));
+    }
     let links = [
         ("q", query.q.clone()),
         ("region", query.region.clone()),

@@ -8,6 +8,10 @@ pub mod credit_events;
 pub mod credit_routes;
 pub mod credit_rules;
 pub mod signals;
+pub mod statistics;
+pub mod statistics_charts;
+pub mod statistics_data;
+pub mod statistics_routes;
 
 pub use audit::{Actor, Event};
 

@@ -201,6 +201,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::supervision::credit_routes::record),
         )
         .route(
+            "/api/v1/supervision/statistics",
+            get(crate::supervision::statistics_routes::admin_api),
+        )
+        .route(
+            "/api/v1/statistics",
+            get(crate::supervision::statistics_routes::public_api),
+        )
+        .route(
             "/api/v1/agencies/{id}/evaluations",
             get(crate::contracts::routes::agency_evaluations),
         )
@@ -451,6 +459,14 @@ pub fn router(state: AppState) -> Router {
             post(crate::supervision::signals::pages::review),
         )
         .route("/admin/users", get(accounts::pages::admin_users))
+        .route(
+            "/admin/supervision/statistics",
+            get(crate::supervision::statistics_routes::admin_page),
+        )
+        .route(
+            "/statistics",
+            get(crate::supervision::statistics_routes::public_page),
+        )
         .route(
             "/admin/users/{id}/unlock",
             post(accounts::pages::admin_unlock),

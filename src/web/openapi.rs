@@ -83,6 +83,8 @@ use utoipa::OpenApi;
         crate::contracts::routes::decide_complaint,
         crate::supervision::credit_routes::show,
         crate::supervision::credit_routes::record,
+        crate::supervision::statistics_routes::admin_api,
+        crate::supervision::statistics_routes::public_api,
         crate::opendata::routes::changes,
         crate::opendata::routes::releases,
         crate::opendata::routes::publication_policy,
