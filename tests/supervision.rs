@@ -69,7 +69,11 @@ async fn the_contract_light_turns_yellow_then_red_and_alerts_once() {
     assert_eq!(colour_of(&admin, "contract", a.project).await, "green");
     a.app.clock.set(due - window / 5 + Duration::seconds(1));
     assert_eq!(colour_of(&admin, "contract", a.project).await, "yellow");
-    assert_eq!(a.app.run_scheduler().await.light_alerts, 0, "no alert before red");
+    assert_eq!(
+        a.app.run_scheduler().await.light_alerts,
+        0,
+        "no alert before red"
+    );
 
     a.app.clock.set(due);
     let admin = a.app.again(&admin).await;
@@ -146,8 +150,14 @@ async fn the_review_light_filters_and_admin_only_access() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let bad = problem(bad).await;
     assert_eq!(fields(&bad), ["colour", "region", "service_item"]);
-    assert!(bad["errors"][0]["message_zh"].as_str().unwrap().contains("灯色"));
-    assert!(bad["errors"][0]["message_en"].as_str().unwrap().contains("colour"));
+    assert!(bad["errors"][0]["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("灯色"));
+    assert!(bad["errors"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("colour"));
 
     // Three working days to review: red after them, and the administrators are told once.
     app.advance(Duration::days(6));
@@ -170,10 +180,18 @@ async fn the_review_light_filters_and_admin_only_access() {
     let agency = app.again(&agency).await;
     for user in [&owner, &agency] {
         for path in ["/api/v1/supervision/lights", "/api/v1/audit/events"] {
-            assert_eq!(user.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(
+                user.get(path).await.status(),
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
         }
         for path in ["/admin/supervision", "/admin/audit"] {
-            assert_eq!(user.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(
+                user.get(path).await.status(),
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
         }
     }
     let visitor = app.client();
@@ -221,13 +239,17 @@ async fn the_audit_browser_filters_and_the_head_is_public() {
         .await
         .unwrap();
     let events = by_owner["events"].as_array().unwrap();
+    let owner_id = owner.id.to_string();
     assert!(!events.is_empty());
     assert!(events
         .iter()
-        .all(|e| e["entity_type"] == "user" && e["entity_id"] == owner.id.to_string()));
-    assert!(events
-        .windows(2)
-        .all(|w| w[0]["seq"].as_i64() > w[1]["seq"].as_i64()), "newest first");
+        .all(|e| e["entity_type"] == "user" && e["entity_id"].as_str() == Some(owner_id.as_str())));
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0]["seq"].as_i64() > w[1]["seq"].as_i64()),
+        "newest first"
+    );
     let tokens: Value = admin
         .get("/api/v1/audit/events?actor=owner")
         .await
@@ -271,7 +293,10 @@ async fn the_audit_browser_filters_and_the_head_is_public() {
     assert_eq!(fields(&problem(bad).await), ["entity_id", "from", "page"]);
 
     let page = admin
-        .get(&format!("/admin/audit?entity_type=user&entity_id={}", owner.id))
+        .get(&format!(
+            "/admin/audit?entity_type=user&entity_id={}",
+            owner.id
+        ))
         .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();

@@ -169,7 +169,10 @@ pub fn open_steps(
                         project_id: contract.project_id,
                         contract_id: Some(contract.id),
                         delivery_id: None,
-                        since: contract.confirmed_at.unwrap_or(contract.recorded_at).and_utc(),
+                        since: contract
+                            .confirmed_at
+                            .unwrap_or(contract.recorded_at)
+                            .and_utc(),
                         due: due.and_utc(),
                         owes: agency_owner,
                         other: applicant,

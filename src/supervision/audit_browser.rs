@@ -77,9 +77,10 @@ impl AuditQuery {
     pub fn parse(&self) -> AppResult<AuditFilter> {
         let mut errors = Vec::new();
         let entity_type = given(&self.entity_type).map(str::to_owned);
-        if entity_type.as_deref().is_some_and(|t| {
-            t.len() > 40 || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        }) {
+        if entity_type
+            .as_deref()
+            .is_some_and(|t| t.len() > 40 || !t.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        {
             errors.push(FieldError::new(
                 "entity_type",
                 "对象类型只能包含小写字母和下划线，如 project、contract。",
@@ -358,11 +359,15 @@ pub fn head(conn: &mut DbConnection, now: DateTime<Utc>, full: bool) -> AppResul
                 diesel::delete(audit_checkpoints::table).execute(conn)?;
             }
             HeadView {
-            seq,
-            hash: if seq == 0 { GENESIS_HASH.to_owned() } else { hash },
-            verified: false,
-            events: seq,
-            broken_at: Some(broken.seq),
+                seq,
+                hash: if seq == 0 {
+                    GENESIS_HASH.to_owned()
+                } else {
+                    hash
+                },
+                verified: false,
+                events: seq,
+                broken_at: Some(broken.seq),
             }
         }
     })
@@ -389,9 +394,12 @@ mod tests {
         query
     }
 
+    /// Query pairs of a case.
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+
     #[test]
     fn filters_are_checked_field_by_field() {
-        let cases: [(&[(&str, &str)], &[&str]); 9] = [
+        let cases: [(Pairs, &[&str]); 9] = [
             (&[], &[]),
             (&[("entity_type", "project"), ("entity_id", "7")], &[]),
             (&[("entity_id", "7")], &["entity_id"]),
@@ -400,7 +408,10 @@ mod tests {
             (&[("from", "2026-03-02"), ("to", "2026-03-01")], &["to"]),
             (&[("from", "2026-03-02"), ("to", "2026-03-02")], &[]),
             (&[("page", "0")], &["page"]),
-            (&[("page", "x"), ("to", "x"), ("entity_id", "1")], &["entity_id", "to", "page"]),
+            (
+                &[("page", "x"), ("to", "x"), ("entity_id", "1")],
+                &["entity_id", "to", "page"],
+            ),
         ];
         for (pairs, fields) in cases {
             let named: Vec<String> = match q(pairs).parse() {

@@ -4,8 +4,8 @@
 
 use super::audit_browser::{self, AuditEventView, AuditQuery, HeadView};
 use super::lights::{Light, LightQuery};
-use super::lights_rules::Colour;
 use super::lights_routes::lights_for;
+use super::lights_rules::Colour;
 use crate::accounts::Role;
 use crate::app::AppState;
 use crate::db::schema::service_items;

@@ -59,7 +59,10 @@ impl Light {
     pub fn history(&self) -> String {
         match self.contract_id {
             Some(id) => format!("/admin/audit?entity_type=contract&entity_id={id}"),
-            None => format!("/admin/audit?entity_type=project&entity_id={}", self.project_id),
+            None => format!(
+                "/admin/audit?entity_type=project&entity_id={}",
+                self.project_id
+            ),
         }
     }
 }
@@ -271,7 +274,11 @@ fn before_award(
     }
     let pending: Vec<(i64, i64, NaiveDateTime)> = objections::table
         .filter(objections::status.eq("pending"))
-        .select((objections::id, objections::project_id, objections::created_at))
+        .select((
+            objections::id,
+            objections::project_id,
+            objections::created_at,
+        ))
         .load(conn)?;
     for (id, project_id, filed) in pending {
         out.push(Raw {
@@ -407,11 +414,11 @@ pub fn running(
         if only.is_some_and(|c| c != colour) {
             continue;
         }
-        if !known.contains_key(&raw.project_id) {
-            known.insert(raw.project_id, about(conn, raw.project_id)?);
-        }
-        let Some(a) = known.get(&raw.project_id) else {
-            continue;
+        let a = match known.entry(raw.project_id) {
+            std::collections::hash_map::Entry::Occupied(seen) => seen.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(about(conn, raw.project_id)?)
+            }
         };
         // A contract's own agency, in case it differs from the winner's signup (it never should).
         let agency = match raw.contract_id {
@@ -453,7 +460,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn light() -> Light {
-        let t = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().expect("time");
+        let t = Utc
+            .with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
+            .single()
+            .expect("time");
         Light {
             step: StepKind::Contract,
             colour: Colour::Yellow,
@@ -491,6 +501,9 @@ mod tests {
         q
     }
 
+    /// Query pairs of a case.
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+
     #[test]
     fn filters_match_by_region_item_department_and_party() {
         let cases: [(&[(&str, &str)], bool); 13] = [
@@ -516,7 +529,7 @@ mod tests {
 
     #[test]
     fn bad_filters_name_their_fields() {
-        let cases: [(&[(&str, &str)], &[&str]); 4] = [
+        let cases: [(Pairs, &[&str]); 4] = [
             (&[("colour", "blue")], &["colour"]),
             (&[("region", "3601")], &["region"]),
             (&[("service_item", "abc")], &["service_item"]),
@@ -534,6 +547,9 @@ mod tests {
                 other => panic!("{pairs:?}: {other:?}"),
             }
         }
-        assert_eq!(query(&[("colour", " "), ("party", "")]).parse().ok(), Some(LightFilter::default()));
+        assert_eq!(
+            query(&[("colour", " "), ("party", "")]).parse().ok(),
+            Some(LightFilter::default())
+        );
     }
 }

@@ -132,7 +132,10 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     fn t(hours: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().expect("time") + Duration::hours(hours)
+        Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
+            .single()
+            .expect("time")
+            + Duration::hours(hours)
     }
 
     #[test]
@@ -155,7 +158,11 @@ mod tests {
             (t(0) + Duration::microseconds(1), 100, Colour::Yellow),
         ];
         for (now, percent, expected) in cases {
-            assert_eq!(colour(start, due, now, percent), expected, "{now} {percent}%");
+            assert_eq!(
+                colour(start, due, now, percent),
+                expected,
+                "{now} {percent}%"
+            );
         }
     }
 
@@ -172,7 +179,8 @@ mod tests {
             assert_eq!(Colour::parse(c.as_str()), Some(c));
         }
         assert_eq!(Colour::parse("blue"), None);
-        let names: std::collections::HashSet<_> = StepKind::ALL.iter().map(|s| s.as_str()).collect();
+        let names: std::collections::HashSet<_> =
+            StepKind::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(names.len(), StepKind::ALL.len());
     }
 }

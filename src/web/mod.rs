@@ -271,7 +271,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/audit/events",
             get(crate::supervision::audit_routes::events),
         )
-        .route("/api/v1/audit/head", get(crate::supervision::audit_routes::head))
+        .route(
+            "/api/v1/audit/head",
+            get(crate::supervision::audit_routes::head),
+        )
         .route("/api/v1/changes", get(crate::opendata::routes::changes))
         .route(
             "/api/v1/ocds/releases",
