@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::Duration;
-use common::contracts::awarded;
+use common::contracts::{awarded, terms, upload};
 use common::projects::{at, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser, PASSWORD};
 use diesel::prelude::*;
@@ -89,6 +89,58 @@ async fn the_contract_light_turns_yellow_then_red_and_alerts_once() {
     assert_eq!(alerts(&applicant).await, 1, "the party that owes the step");
     assert_eq!(alerts(&admin).await, 1, "and the administrators");
     assert_eq!(alerts(&winner).await, 0);
+
+    // Once the contract is in force the delivery is the agency's, on the contract's page.
+    let file = upload(&a.app, &winner, "合同.pdf").await;
+    let mut late_terms = terms(3_100_000, file);
+    late_terms["start_date"] = json!("2026-03-30");
+    late_terms["end_date"] = json!("2026-04-30");
+    let recorded = winner
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            late_terms,
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let contract = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    let confirmed = applicant
+        .post_json(
+            &format!("/api/v1/contracts/{contract}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let all = lights(&admin, "").await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["step"], "delivery");
+    assert_eq!(all[0]["colour"], "green");
+    assert_eq!(all[0]["owed_by"], "agency");
+    assert_eq!(all[0]["contract_id"], contract);
+    assert_eq!(all[0]["link"], format!("/contracts/{contract}"));
+    assert_eq!(
+        all[0]["history"],
+        format!("/admin/audit?entity_type=contract&entity_id={contract}")
+    );
+    assert_eq!(all[0]["due_at"], "2026-04-30T16:00:00Z");
+    let journaled: Value = admin
+        .get(&format!(
+            "/api/v1/audit/events?entity_type=project&entity_id={}",
+            a.project
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let red: Vec<&Value> = journaled["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "light.red")
+        .collect();
+    assert_eq!(red.len(), 1);
+    assert_eq!(red[0]["detail"]["step"], "contract");
 }
 
 #[tokio::test]
@@ -194,6 +246,19 @@ async fn the_review_light_filters_and_admin_only_access() {
             );
         }
     }
+    // Approved, the review light goes out and the sign-up period's comes on.
+    let approved = admin
+        .post_json(
+            &format!("/api/v1/projects/{id}/review"),
+            json!({ "decision": "approve" }),
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    let all = lights(&admin, "").await;
+    let steps: Vec<&str> = all.iter().map(|l| l["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["signup"]);
+    assert_eq!(all[0]["owed_by"], "admin");
+
     let visitor = app.client();
     for path in ["/api/v1/supervision/lights", "/api/v1/audit/events"] {
         let response = visitor.get(app.url(path)).send().await.unwrap();
@@ -329,4 +394,26 @@ async fn the_audit_browser_filters_and_the_head_is_public() {
     assert_eq!(head["head"]["broken_at"], head_seq);
     let html = admin.get("/admin/audit").await.text().await.unwrap();
     assert!(html.contains("哈希链校验未通过"));
+
+    let openapi: Value = visitor
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/supervision/lights",
+        "/api/v1/audit/events",
+        "/api/v1/audit/head",
+    ] {
+        assert!(openapi["paths"].get(path).is_some(), "{path} is documented");
+    }
+    for schema in ["LightList", "AuditEventList", "HeadEnvelope"] {
+        assert!(
+            openapi["components"]["schemas"].get(schema).is_some(),
+            "{schema} is described"
+        );
+    }
 }
