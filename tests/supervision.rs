@@ -6,7 +6,7 @@ mod common;
 
 use chrono::Duration;
 use common::contracts::{awarded, terms, upload};
-use common::projects::{at, project_form, TOPO};
+use common::projects::{at, market, project_form, TOPO};
 use common::{fields, problem, TestApp, TestUser, PASSWORD};
 use diesel::prelude::*;
 use reqwest::StatusCode;
@@ -416,4 +416,66 @@ async fn the_audit_browser_filters_and_the_head_is_public() {
             "{schema} is described"
         );
     }
+}
+
+#[tokio::test]
+async fn the_confirmation_and_objection_lights_and_who_owes_them() {
+    let mut m = market(3).await;
+    let project = m
+        .app
+        .published_project(
+            &m.applicant,
+            &m.admin,
+            project_form(m.item, m.app.deadline()),
+        )
+        .await;
+    let id = project["id"].as_i64().unwrap();
+    for (agency, _) in &m.agencies {
+        agency.sign_up(id, json!({})).await;
+    }
+    let selected = m.close(&project).await;
+    let first = selected["winner"]["agency"]["id"].as_i64().unwrap();
+    let all = lights(&m.admin, "").await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["step"], "confirmation");
+    assert_eq!(all[0]["owed_by"], "agency");
+    assert_eq!(all[0]["due_at"], selected["confirmation_deadline"]);
+    assert!(all[0]["agency"].is_string());
+
+    m.agency(first)
+        .post_json(
+            &format!("/api/v1/projects/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert!(
+        lights(&m.admin, "").await.is_empty(),
+        "publicity owes nothing"
+    );
+    let objector = m.agencies.iter().find(|(_, a)| *a != first).unwrap().1;
+    let filed = m
+        .agency(objector)
+        .post_json(
+            &format!("/api/v1/projects/{id}/objections"),
+            json!({ "reason": "中选机构资质证书已被注销，请核查" }),
+        )
+        .await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    let objection = filed.json::<Value>().await.unwrap()["objection"]["id"]
+        .as_i64()
+        .unwrap();
+    let all = lights(&m.admin, "").await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["step"], "objection");
+    assert_eq!(all[0]["subject_id"], objection);
+    assert_eq!(all[0]["owed_by"], "admin");
+    assert_eq!(all[0]["colour"], "green");
+
+    // Five working days to answer: late, the administrators are alerted once.
+    m.advance(Duration::days(8)).await;
+    assert_eq!(lights(&m.admin, "?colour=red").await.len(), 1);
+    assert_eq!(m.app.run_scheduler().await.light_alerts, 1);
+    assert_eq!(m.app.run_scheduler().await.light_alerts, 0);
+    assert_eq!(alerts(&m.admin).await, 1);
+    assert_eq!(alerts(m.agency(objector)).await, 0);
 }
