@@ -1,7 +1,8 @@
 //! The audit trail's API: the events (administrators) and the chain's head
 //! (anyone: the public can check that the trail it is shown has not changed).
 
-use super::audit_browser::{self, AuditEventView, AuditQuery, HeadEnvelope, PER_PAGE};
+use super::audit_browser::{self, AuditEventView, AuditQuery, PER_PAGE};
+use super::audit_head::{self, HeadEnvelope};
 use crate::accounts::views::ListMeta;
 use crate::accounts::Role;
 use crate::app::AppState;
@@ -63,7 +64,7 @@ pub async fn head(State(state): State<AppState>) -> AppResult<Json<HeadEnvelope>
     let now = state.now();
     let head = state
         .db
-        .run(move |conn| audit_browser::head(conn, now, false))
+        .run(move |conn| audit_head::head(conn, now, false))
         .await?;
     Ok(Json(HeadEnvelope { head }))
 }

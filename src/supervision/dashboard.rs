@@ -2,8 +2,10 @@
 //! (`/admin/supervision`, the time-limit lights grouped by colour, with links
 //! to the other supervision pages) and the audit trail browser (`/admin/audit`).
 
-use super::audit_browser::{self, AuditEventView, AuditQuery, HeadView};
-use super::lights::{Light, LightQuery};
+use super::audit_browser::{self, AuditEventView, AuditQuery};
+use super::audit_head::{self, HeadView};
+use super::lights::Light;
+use super::lights_filter::LightQuery;
 use super::lights_routes::lights_for;
 use super::lights_rules::Colour;
 use crate::accounts::Role;
@@ -223,7 +225,7 @@ pub async fn audit(
         .db
         .run(move |conn| {
             // An administrator asked: verify the whole chain, not only the tail.
-            let head = audit_browser::head(conn, now, true)?;
+            let head = audit_head::head(conn, now, true)?;
             Ok((head, audit_browser::events(conn, &filter)?))
         })
         .await?;

@@ -2,7 +2,8 @@
 //! its colour and what it is about; and the one read the API and the
 //! dashboard share.
 
-use super::lights::{running, Light, LightFilter, LightQuery};
+use super::lights::{running, Light};
+use super::lights_filter::{LightFilter, LightQuery};
 use super::lights_rules::{Colour, StepKind};
 use crate::accounts::views::ListMeta;
 use crate::accounts::Role;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod audit_browser;
+pub mod audit_head;
 pub mod audit_routes;
 pub mod changes;
 pub mod credit;
@@ -12,6 +13,7 @@ pub mod credit_rules;
 pub mod dashboard;
 pub mod light_alerts;
 pub mod lights;
+pub mod lights_filter;
 pub mod lights_routes;
 pub mod lights_rules;
 
