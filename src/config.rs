@@ -84,6 +84,16 @@ pub struct ProjectRules {
     pub min_signups: i32,
     /// 直接选取 of fiscally funded projects up to this amount.
     pub direct_limit_fen: i64,
+    /// An administrator reviews a submitted project within this many working
+    /// days (3 by default: the centre's service promise; the law sets none).
+    /// Only the supervision lights read it: a late review is shown, not undone.
+    pub review_working_days: u32,
+    /// An objection is answered within this many working days of its filing
+    /// (5 by default, the usual 质疑答复 time of public procurement).
+    pub objection_answer_working_days: u32,
+    /// A light turns yellow when less than this percentage of a step's time is
+    /// left (20 by default), red when its deadline has passed.
+    pub light_yellow_percent: u32,
 }
 
 impl Default for ProjectRules {
@@ -96,6 +106,9 @@ impl Default for ProjectRules {
             contract_working_days: 5,
             min_signups: 3,
             direct_limit_fen: 100_000 * 100,
+            review_working_days: 3,
+            objection_answer_working_days: 5,
+            light_yellow_percent: 20,
         }
     }
 }

@@ -601,3 +601,36 @@ async fn the_statistics_page_draws_its_charts_without_script() {
     screenshot(&client, "statistics.png").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_opens_the_supervision_dashboard_and_its_lights() {
+    let a = common::contracts::awarded().await;
+    let (_driver, client) = browser().await;
+
+    log_in_through_the_page(&client, &a.app, "centre").await;
+    click(&client, "a[href='/admin/supervision']").await;
+    wait_for(&client, "#light-counts").await;
+    let green = client
+        .find(Locator::Css("table.lights.green"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        green.contains("合同签订") && green.contains("赣江新区某安置房项目地形图测绘"),
+        "{green}"
+    );
+    click(&client, "table.lights.green a[href^='/admin/audit']").await;
+    wait_for(&client, "#chain-head").await;
+    let head = client
+        .find(Locator::Id("chain-head"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(head.contains("哈希链完整"), "{head}");
+    screenshot(&client, "supervision-audit.png").await;
+    client.close().await.unwrap();
+}

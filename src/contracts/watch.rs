@@ -43,8 +43,9 @@ pub fn owed(due: DateTime<Utc>, now: DateTime<Utc>, reminded: bool, overdue: boo
     }
 }
 
+/// The steps after the award; the supervision lights read the same list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     Contract,
     Delivery,
     Acceptance,
@@ -52,7 +53,7 @@ enum Step {
 }
 
 impl Step {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Step::Contract => "contract",
             Step::Delivery => "delivery",
@@ -61,7 +62,7 @@ impl Step {
         }
     }
 
-    fn label_zh(self) -> &'static str {
+    pub fn label_zh(self) -> &'static str {
         match self {
             Step::Contract => "签订并确认合同",
             Step::Delivery => "提交服务成果",
@@ -72,18 +73,25 @@ impl Step {
 }
 
 /// A step still open, with its deadline and who owes it.
-struct Open {
-    step: Step,
-    project_id: i64,
+pub struct Open {
+    pub step: Step,
+    pub project_id: i64,
+    /// The contract of the delivery, acceptance and evaluation steps.
+    pub contract_id: Option<i64>,
     /// The submission an acceptance step is about: each has its own deadline and mark.
-    delivery_id: Option<i64>,
-    due: DateTime<Utc>,
+    pub delivery_id: Option<i64>,
+    /// When the step's time began (the award, the contract's confirmation,
+    /// the submission, the acceptance): the lights measure the share left from it.
+    pub since: DateTime<Utc>,
+    pub due: DateTime<Utc>,
     /// User ids: the one who owes the step, and the other party.
-    owes: i64,
-    other: i64,
+    pub owes: i64,
+    pub other: i64,
 }
 
-fn open_steps(
+/// Every step after the award that is still open, with its deadline: the one
+/// computation of these deadlines, shared by this watch and the lights.
+pub fn open_steps(
     conn: &mut DbConnection,
     calendar: &WorkingCalendar,
     rules: &ProjectRules,
@@ -122,7 +130,9 @@ fn open_steps(
         open.push(Open {
             step: Step::Contract,
             project_id,
+            contract_id: None,
             delivery_id: None,
+            since: awarded_at.and_utc(),
             due: calendar.deadline_after(awarded_at.and_utc(), rules.contract_working_days),
             owes: loaded.project.applicant_user_id,
             other: agency_owner,
@@ -157,7 +167,12 @@ fn open_steps(
                     open.push(Open {
                         step: Step::Delivery,
                         project_id: contract.project_id,
+                        contract_id: Some(contract.id),
                         delivery_id: None,
+                        since: contract
+                            .confirmed_at
+                            .unwrap_or(contract.recorded_at)
+                            .and_utc(),
                         due: due.and_utc(),
                         owes: agency_owner,
                         other: applicant,
@@ -168,7 +183,9 @@ fn open_steps(
                     open.push(Open {
                         step: Step::Acceptance,
                         project_id: contract.project_id,
+                        contract_id: Some(contract.id),
                         delivery_id: Some(delivery_id),
+                        since: submitted.and_utc(),
                         due: calendar.deadline_after(submitted.and_utc(), ACCEPTANCE_WORKING_DAYS),
                         owes: applicant,
                         other: agency_owner,
@@ -184,7 +201,9 @@ fn open_steps(
                     open.push(Open {
                         step: Step::Evaluation,
                         project_id: contract.project_id,
+                        contract_id: Some(contract.id),
                         delivery_id: None,
+                        since: completed.and_utc(),
                         due: calendar.deadline_after(completed.and_utc(), EVALUATION_WORKING_DAYS),
                         owes: applicant,
                         other: agency_owner,

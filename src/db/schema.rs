@@ -746,3 +746,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     signal_reviews,
 );
+
+// 电子监察 (migration 2026-11-29-000007_supervision): not joined with other tables.
+diesel::table! {
+    light_alerts (id) {
+        id -> BigInt,
+        step_kind -> Text,
+        entity_id -> BigInt,
+        due_at -> Timestamp,
+        raised_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        hash -> Text,
+        verified_at -> Timestamp,
+    }
+}

@@ -25,6 +25,8 @@ pub struct ScheduleReport {
     pub evaluations_defaulted: usize,
     /// The contract steps' reminders and overdue marks.
     pub contract_steps: crate::contracts::watch::WatchReport,
+    /// Red time-limit lights alerted for the first time (`supervision::light_alerts`).
+    pub light_alerts: usize,
     /// Projects whose step failed, with the error; the others still moved.
     pub failed: Vec<(i64, String)>,
 }
@@ -127,6 +129,8 @@ pub fn run_once(
     report.evaluations_defaulted =
         crate::contracts::evaluations::record_defaults(db, now, calendar, credit)?;
     report.contract_steps = crate::contracts::watch::run_once(db, now, calendar, rules)?;
+    // Last, so a step this pass completed or moved raises no alert.
+    report.light_alerts = crate::supervision::light_alerts::run_once(db, now, calendar, rules)?;
     Ok(report)
 }
 

@@ -2,11 +2,20 @@
 //! log that every state change writes in its own transaction.
 
 pub mod audit;
+pub mod audit_browser;
+pub mod audit_head;
+pub mod audit_routes;
 pub mod changes;
 pub mod credit;
 pub mod credit_events;
 pub mod credit_routes;
 pub mod credit_rules;
+pub mod dashboard;
+pub mod light_alerts;
+pub mod lights;
+pub mod lights_filter;
+pub mod lights_routes;
+pub mod lights_rules;
 pub mod signals;
 pub mod statistics;
 pub mod statistics_charts;

@@ -272,6 +272,18 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/webhook-deliveries/{id}/replay",
             post(crate::webhooks::routes::replay),
         )
+        .route(
+            "/api/v1/supervision/lights",
+            get(crate::supervision::lights_routes::list),
+        )
+        .route(
+            "/api/v1/audit/events",
+            get(crate::supervision::audit_routes::events),
+        )
+        .route(
+            "/api/v1/audit/head",
+            get(crate::supervision::audit_routes::head),
+        )
         .route("/api/v1/changes", get(crate::opendata::routes::changes))
         .route(
             "/api/v1/ocds/releases",
@@ -394,6 +406,11 @@ pub fn router(state: AppState) -> Router {
             "/my/offerings/{id}",
             get(crate::offerings::pages::edit_form).post(crate::offerings::pages::update),
         )
+        .route(
+            "/admin/supervision",
+            get(crate::supervision::dashboard::dashboard),
+        )
+        .route("/admin/audit", get(crate::supervision::dashboard::audit))
         .route("/admin/projects", get(crate::projects::admin_pages::queue))
         .route(
             "/admin/projects/{id}",

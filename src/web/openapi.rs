@@ -85,6 +85,9 @@ use utoipa::OpenApi;
         crate::supervision::credit_routes::record,
         crate::supervision::statistics_routes::admin_api,
         crate::supervision::statistics_routes::public_api,
+        crate::supervision::lights_routes::list,
+        crate::supervision::audit_routes::events,
+        crate::supervision::audit_routes::head,
         crate::opendata::routes::changes,
         crate::opendata::routes::releases,
         crate::opendata::routes::publication_policy,
@@ -111,6 +114,7 @@ use utoipa::OpenApi;
         (name = "projects", description = "Projects, sealed sign-ups, selection, publicity and objections"),
         (name = "contracts", description = "Contracts of awarded projects and their amendments"),
         (name = "credit", description = "The agencies' credit record"),
+        (name = "supervision", description = "电子监察: time-limit lights and the audit trail"),
         (name = "opendata", description = "The public change feed and OCDS 1.1 release packages"),
     )
 )]

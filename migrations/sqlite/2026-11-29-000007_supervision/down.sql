@@ -1,0 +1,2 @@
+DROP TABLE audit_checkpoints;
+DROP TABLE light_alerts;
