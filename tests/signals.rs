@@ -154,4 +154,43 @@ async fn quotes_in_sequence_and_a_shared_address_are_flagged_only_after_the_roun
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Every signal downloads, with its review: CSV for Excel (a BOM) and .xlsx.
+    let csv = m
+        .admin
+        .client
+        .get(m.app.url("/admin/supervision/signals?format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("预警类型,说明,机构,项目,核查意见"));
+    assert!(text.contains("报价呈等差数列") && text.contains("暂不处理"));
+    let xlsx = m
+        .admin
+        .client
+        .get(m.app.url("/admin/supervision/signals?format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Sheet1").expect("sheet");
+    assert_eq!(
+        sheet.get_size().0,
+        after.len() + 1,
+        "a header and one row per signal"
+    );
+    let bad = m
+        .admin
+        .client
+        .get(m.app.url("/admin/supervision/signals?format=pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

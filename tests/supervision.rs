@@ -229,6 +229,18 @@ async fn the_review_light_filters_and_admin_only_access() {
     // Askama writes `&` in attributes as `&#38;`.
     let history = format!("/admin/audit?entity_type=project&#38;entity_id={id}\"");
     assert!(html.contains(&history), "{html}");
+    // The list downloads as it is filtered: CSV with a BOM for Excel.
+    let csv = admin.get("/admin/supervision?colour=red&format=csv").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "a header and the one red step: {text}"
+    );
+    assert!(text.contains("红") && text.contains("赣江新区某安置房项目地形图测绘"));
     let agency = app.again(&agency).await;
     for user in [&owner, &agency] {
         for path in ["/api/v1/supervision/lights", "/api/v1/audit/events"] {

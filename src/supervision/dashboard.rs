@@ -96,7 +96,11 @@ pub async fn dashboard(
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     user.require(&[Role::Admin])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let lights = lights_for(&state, &user, query.parse()?).await?;
+    if let Some(format) = format {
+        return Ok(super::lights_routes::download(format, &lights));
+    }
     let groups: Vec<Group> = Colour::ALL
         .into_iter()
         .map(|c| Group {

@@ -34,6 +34,8 @@ pub struct LightQuery {
     pub department: Option<String>,
     /// Words of the applicant's or the agency's name.
     pub party: Option<String>,
+    /// `csv` or `xlsx` downloads the list instead.
+    pub format: Option<String>,
 }
 
 fn given(value: &Option<String>) -> Option<&str> {

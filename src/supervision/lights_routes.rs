@@ -124,3 +124,50 @@ pub async fn list(
         lights: lights.iter().map(LightView::from).collect(),
     }))
 }
+
+/// The lights as a download: one row per running step, red first.
+pub fn download(format: crate::exports::Format, lights: &[Light]) -> axum::response::Response {
+    use crate::exports::Cell;
+    let time = |t: &DateTime<Utc>| Cell::Text(crate::projects::pages::time(t));
+    let headers = [
+        "灯色",
+        "环节",
+        "项目编号",
+        "项目",
+        "地区",
+        "服务事项",
+        "主管部门",
+        "项目业主",
+        "中介机构",
+        "开始",
+        "期限",
+        "责任方",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = lights
+        .iter()
+        .map(|l| {
+            let v = LightView::from(l);
+            vec![
+                Cell::from(l.colour.label_zh()),
+                Cell::Text(v.step_label),
+                Cell::Text(v.project_number.unwrap_or_default()),
+                Cell::Text(v.project_title),
+                Cell::Text(v.region_name),
+                Cell::Text(v.service_item_name),
+                Cell::Text(v.department),
+                Cell::Text(v.applicant),
+                Cell::Text(v.agency.unwrap_or_default()),
+                time(&v.started_at),
+                time(&v.due_at),
+                Cell::from(match v.owed_by.as_str() {
+                    "agency" => "中介机构",
+                    "applicant" => "项目业主",
+                    _ => "中心管理员",
+                }),
+            ]
+        })
+        .collect();
+    crate::exports::download(format, "lights", headers, crate::exports::Fixed::new(rows))
+}

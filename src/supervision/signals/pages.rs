@@ -48,6 +48,8 @@ impl SignalsPage {
 pub struct SignalsQuery {
     all: String,
     reviewed: String,
+    /// `csv` or `xlsx` downloads every signal instead.
+    format: Option<String>,
 }
 
 async fn render(
@@ -77,6 +79,11 @@ pub async fn show(
     page: Page,
     Query(query): Query<SignalsQuery>,
 ) -> AppResult<Response> {
+    if let Some(format) = crate::exports::Format::requested(query.format.as_deref())? {
+        let user = page.require_user()?.clone();
+        let list = service::list(&state, &user).await?;
+        return Ok(download(format, &list.signals));
+    }
     let all = query.all == "1";
     render(
         &state,
@@ -122,4 +129,44 @@ pub async fn review(
         }
         Err(other) => Err(other),
     }
+}
+
+/// Every signal as a download, with its evidence and review.
+fn download(format: crate::exports::Format, signals: &[SignalView]) -> Response {
+    use crate::exports::Cell;
+    let headers = [
+        "预警类型",
+        "说明",
+        "机构",
+        "项目",
+        "核查意见",
+        "核查人",
+        "核查时间",
+    ]
+    .map(String::from)
+    .to_vec();
+    let names = |list: &[super::service::Named]| {
+        list.iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let rows = signals
+        .iter()
+        .map(|s| {
+            let review = s.review.as_ref();
+            vec![
+                Cell::Text(s.kind_label.clone()),
+                Cell::Text(s.explanation.clone()),
+                Cell::Text(names(&s.agencies)),
+                Cell::Text(names(&s.projects)),
+                Cell::Text(review.map(|r| r.note.clone()).unwrap_or_default()),
+                Cell::Text(review.map(|r| r.reviewed_by.clone()).unwrap_or_default()),
+                review
+                    .map(|r| Cell::Text(crate::projects::pages::time(&r.reviewed_at)))
+                    .unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    crate::exports::download(format, "signals", headers, crate::exports::Fixed::new(rows))
 }
