@@ -29,6 +29,8 @@ pub struct AuditQuery {
     pub to: Option<String>,
     /// Page number, from 1; 50 events a page, newest first.
     pub page: Option<String>,
+    /// `csv` or `xlsx` downloads every matching event instead (on the page).
+    pub format: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -201,6 +203,37 @@ pub fn events(
     conn: &mut DbConnection,
     filter: &AuditFilter,
 ) -> AppResult<(Vec<AuditEventView>, i64)> {
+    let total: i64 = matching(filter).count().get_result(conn)?;
+    let rows: Vec<AuditRow> = matching(filter)
+        .order(audit_events::seq.desc())
+        .limit(PER_PAGE)
+        .offset((filter.page - 1).saturating_mul(PER_PAGE))
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    Ok((rows.into_iter().map(AuditEventView::from).collect(), total))
+}
+
+/// The next `count` matching events older than `before`, newest first: a
+/// download walks the trail by sequence number, so events written meanwhile
+/// neither shift nor repeat its rows.
+pub fn events_before(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    before: Option<i64>,
+    count: i64,
+) -> AppResult<Vec<AuditRow>> {
+    let mut query = matching(filter);
+    if let Some(seq) = before {
+        query = query.filter(audit_events::seq.lt(seq));
+    }
+    Ok(query
+        .order(audit_events::seq.desc())
+        .limit(count)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
+fn matching(filter: &AuditFilter) -> audit_events::BoxedQuery<'static, crate::db::MultiBackend> {
     let build = || {
         let mut query = audit_events::table.into_boxed();
         if let Some(t) = &filter.entity_type {
@@ -224,14 +257,7 @@ pub fn events(
         }
         query
     };
-    let total: i64 = build().count().get_result(conn)?;
-    let rows: Vec<AuditRow> = build()
-        .order(audit_events::seq.desc())
-        .limit(PER_PAGE)
-        .offset((filter.page - 1).saturating_mul(PER_PAGE))
-        .select(AuditRow::as_select())
-        .load(conn)?;
-    Ok((rows.into_iter().map(AuditEventView::from).collect(), total))
+    build()
 }
 
 #[cfg(test)]

@@ -222,7 +222,11 @@ pub async fn audit(
 ) -> AppResult<Response> {
     let user = page.require_user()?;
     user.require(&[Role::Admin])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let filter = query.parse()?;
+    if let Some(format) = format {
+        return Ok(audit_download(&state, format, filter));
+    }
     let now = state.now();
     let number = filter.page;
     let (head, (events, total)) = state
@@ -248,4 +252,48 @@ pub async fn audit(
         },
     };
     Ok(page.render(StatusCode::OK, &template))
+}
+
+/// Every matching event as a download, newest first, read a page at a time
+/// by sequence number (memory stays bounded however long the trail).
+fn audit_download(
+    state: &AppState,
+    format: crate::exports::Format,
+    filter: audit_browser::AuditFilter,
+) -> Response {
+    use crate::exports::Cell;
+    let headers = [
+        "序号",
+        "时间",
+        "操作人",
+        "操作",
+        "对象类型",
+        "对象",
+        "详情",
+        "哈希",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut before: Option<i64> = None;
+    let rows = crate::exports::paged_query(state.db.clone(), move |conn, paging| {
+        let count = paging.per_page.map_or(100, |n| n as i64);
+        let events = audit_browser::events_before(conn, &filter, before, count)?;
+        before = events.last().map(|e| e.seq);
+        Ok(events
+            .into_iter()
+            .map(|e| {
+                vec![
+                    Cell::Int(e.seq),
+                    Cell::Text(crate::web::format_time(e.occurred_at)),
+                    Cell::Text(e.actor),
+                    Cell::Text(e.action),
+                    Cell::Text(e.entity_type),
+                    Cell::Text(e.entity_id),
+                    Cell::Text(e.detail),
+                    Cell::Text(e.hash),
+                ]
+            })
+            .collect())
+    });
+    crate::exports::download(format, "audit", headers, rows)
 }
