@@ -315,6 +315,15 @@ async fn the_applicant_follows_the_timeline_and_links_a_project_by_hand() {
         common::html::page(&a.applicant.client, a.app.url("/investment-projects")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains(CODE) && list.contains(other));
+    let csv = a.applicant.get("/investment-projects?format=csv").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = String::from_utf8(csv.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        4,
+        "a header and a row per step: {text}"
+    );
+    assert!(text.contains("建设用地规划许可") && text.contains("中介服务中"));
     let path = format!("/investment-projects/{CODE}");
     let (_, timeline) = common::html::page(&a.applicant.client, a.app.url(&path)).await;
     for shown in [

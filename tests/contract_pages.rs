@@ -352,6 +352,12 @@ async fn the_parties_record_confirm_deliver_accept_and_evaluate_on_the_pages() {
         let html = open(&a, user, "/my/contracts").await;
         assert!(html.contains(&format!("/contracts/{id}")) && html.contains("已验收"));
     }
+    let csv = a.applicant.get("/my/contracts?format=csv").await;
+    let text = String::from_utf8(csv.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert!(
+        text.contains("30000.00") && text.contains("已验收"),
+        "{text}"
+    );
     a.app.advance(Duration::days(20));
     let visitor = a.app.client();
     let (_, profile) = page(&visitor, a.app.url(&format!("/agencies/{agency_id}"))).await;
@@ -427,6 +433,15 @@ async fn a_complaint_reaches_the_admins_queue_and_is_answered_on_the_contract_pa
     assert_eq!(status, StatusCode::FORBIDDEN);
     let queue = open(&a, &admin, "/admin/complaints").await;
     assert!(queue.contains("多次联系不上项目负责人") && queue.contains(&contract_path));
+    let csv = admin.get("/admin/complaints?format=csv").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.starts_with("提交时间,项目,被投诉机构,投诉理由")
+            && text.contains("多次联系不上项目负责人")
+    );
 
     let html = open(&a, &admin, &contract_path).await;
     let complaint_action = html

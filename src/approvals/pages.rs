@@ -45,16 +45,88 @@ impl ListPage {
 }
 
 /// 并联审批: the investment projects the caller may read.
-pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     user.require(&[Role::Applicant, Role::Admin])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let records = record::list_for(&state, &user).await?;
+    if let Some(format) = format {
+        return Ok(download(format, &records));
+    }
     let template = ListPage {
         layout: page.layout("并联审批"),
         admin: user.role() == Role::Admin,
         records,
     };
     Ok(page.render(StatusCode::OK, &template))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DownloadQuery {
+    /// `csv` or `xlsx` downloads the list instead: a row per intermediary step.
+    format: Option<String>,
+}
+
+/// The records as a download: one row per approval item and step.
+fn download(format: crate::exports::Format, records: &[ApprovalRecordView]) -> Response {
+    use crate::exports::Cell;
+    let headers = [
+        "投资项目代码",
+        "项目名称",
+        "项目单位",
+        "审批事项",
+        "审批状态",
+        "中介服务",
+        "中介服务状态",
+        "采购项目",
+        "中介机构",
+        "验收时间",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for r in records {
+        let p = &r.investment_project;
+        for item in &r.items {
+            for s in &item.steps {
+                rows.push(vec![
+                    Cell::Text(p.code.clone()),
+                    Cell::Text(p.name.clone()),
+                    Cell::Text(p.owner_name.clone()),
+                    Cell::Text(item.name.clone()),
+                    Cell::Text(item.state_label.clone()),
+                    Cell::Text(s.service_item.name.clone()),
+                    Cell::Text(s.status_label.clone()),
+                    Cell::Text(
+                        s.project
+                            .as_ref()
+                            .map(|m| m.title.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(
+                        s.agency
+                            .as_ref()
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default(),
+                    ),
+                    s.completed_at
+                        .map(|t| Cell::Text(crate::projects::pages::time(&t)))
+                        .unwrap_or(Cell::Empty),
+                ]);
+            }
+        }
+    }
+    crate::exports::download(
+        format,
+        "approval-records",
+        headers,
+        crate::exports::Fixed::new(rows),
+    )
 }
 
 #[derive(Template)]

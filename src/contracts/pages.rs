@@ -275,9 +275,21 @@ impl ListPage {
 }
 
 /// 我的合同: the contracts the caller is a party to, newest first.
-pub async fn mine(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DownloadQuery {
+    /// `csv` or `xlsx` downloads the list instead.
+    format: Option<String>,
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     user.require(&[Role::Applicant, Role::Agency])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let me = user.user.id;
     let rows = state
         .db
@@ -338,7 +350,27 @@ pub async fn mine(State(state): State<AppState>, page: Page) -> AppResult<Respon
                 }
             },
         )
-        .collect();
+        .collect::<Vec<ContractLine>>();
+    if let Some(format) = format {
+        use crate::exports::Cell;
+        let headers = ["项目", "中介机构", "合同金额（元）", "服务截止", "状态"]
+            .map(String::from)
+            .to_vec();
+        let rows = contracts
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(c.project_title.clone()),
+                    Cell::Text(c.agency_name.clone()),
+                    Cell::Fen(c.amount_fen),
+                    Cell::Text(c.end_date.to_string()),
+                    Cell::from(c.status_label()),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(format, "contracts", headers, rows));
+    }
     let template = ListPage {
         layout: page.layout("我的合同"),
         contracts,
@@ -550,8 +582,13 @@ impl ComplaintsPage {
 }
 
 /// 投诉处理: complaints waiting for an administrator, oldest first.
-pub async fn admin_complaints(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn admin_complaints(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<DownloadQuery>,
+) -> AppResult<Response> {
     page.require_user()?.require(&[Role::Admin])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let rows = state
         .db
         .run(move |conn| {
@@ -583,7 +620,31 @@ pub async fn admin_complaints(State(state): State<AppState>, page: Page) -> AppR
                 created_at,
             },
         )
-        .collect();
+        .collect::<Vec<ComplaintLine>>();
+    if let Some(format) = format {
+        use crate::exports::Cell;
+        let headers = ["提交时间", "项目", "被投诉机构", "投诉理由"]
+            .map(String::from)
+            .to_vec();
+        let rows = complaints
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(crate::web::format_time(c.created_at)),
+                    Cell::Text(c.project_title.clone()),
+                    Cell::Text(c.agency_name.clone()),
+                    Cell::Text(c.reason.clone()),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(
+            format,
+            "complaints",
+            headers,
+            rows,
+        ));
+    }
     let template = ComplaintsPage {
         layout: page.layout("投诉处理"),
         complaints,
