@@ -113,6 +113,7 @@ pub async fn directory(
         return Ok(crate::exports::lists::agencies(
             &state,
             export_filter,
+            Viewer::Public,
             format,
         ));
     }
@@ -621,6 +622,9 @@ pub async fn add_practitioner(
 pub struct QueueQuery {
     #[serde(default)]
     status: String,
+    /// `csv` or `xlsx` downloads the queue's list instead.
+    #[serde(default)]
+    format: Option<String>,
 }
 
 #[derive(Template)]
@@ -653,6 +657,14 @@ pub async fn admin_queue(
         status: Some(status.clone()).filter(|s| s != "all"),
         ..Default::default()
     };
+    if let Some(format) = crate::exports::Format::requested(query.format.as_deref())? {
+        return Ok(crate::exports::lists::agencies(
+            &state,
+            filter,
+            Viewer::Admin,
+            format,
+        ));
+    }
     let now = state.now();
     let paging = crate::web::paging::Paging {
         page: None,

@@ -6,6 +6,7 @@ use super::{download, paged_query, Cell, Format, Row};
 use crate::agencies::service::{AgencyFilter, Viewer};
 use crate::app::AppState;
 use crate::projects::service::ProjectFilter;
+use crate::web::auth::CurrentUser;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
@@ -14,8 +15,14 @@ fn time(t: Option<DateTime<Utc>>) -> Cell {
         .unwrap_or(Cell::Empty)
 }
 
-/// 采购公告 as published: nobody's drafts, the same list for every caller.
-pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Response {
+/// Projects as a list shows them to `viewer`: 采购公告 for nobody (no
+/// drafts), the applicant's own (drafts included), or every one for admins.
+pub fn projects(
+    state: &AppState,
+    filter: ProjectFilter,
+    viewer: Option<CurrentUser>,
+    format: Format,
+) -> Response {
     let headers = [
         "项目编号",
         "项目名称",
@@ -29,7 +36,7 @@ pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Resp
         "报名家数",
     ];
     let rows = paged_query(state.db.clone(), move |conn, paging| {
-        let (projects, _) = crate::projects::service::list(conn, &filter, None, paging)?;
+        let (projects, _) = crate::projects::service::list(conn, &filter, viewer.as_ref(), paging)?;
         Ok(projects
             .into_iter()
             .map(|p| -> Row {
@@ -56,9 +63,15 @@ pub fn projects(state: &AppState, filter: ProjectFilter, format: Format) -> Resp
     )
 }
 
-/// The public directory: admitted agencies, without the contact person's
-/// phone and e-mail (shown one profile at a time, not handed out in bulk).
-pub fn agencies(state: &AppState, filter: AgencyFilter, format: Format) -> Response {
+/// The directory (admitted agencies, for everyone) or the admins' queue (any
+/// status), without the contact person's phone and e-mail (shown one profile
+/// at a time, not handed out in bulk).
+pub fn agencies(
+    state: &AppState,
+    filter: AgencyFilter,
+    viewer: Viewer,
+    format: Format,
+) -> Response {
     let headers = [
         "机构名称",
         "统一社会信用代码",
@@ -70,8 +83,7 @@ pub fn agencies(state: &AppState, filter: AgencyFilter, format: Format) -> Respo
     ];
     let now = state.now();
     let rows = paged_query(state.db.clone(), move |conn, paging| {
-        let (agencies, _) =
-            crate::agencies::service::list(conn, &filter, Viewer::Public, now, paging)?;
+        let (agencies, _) = crate::agencies::service::list(conn, &filter, viewer, now, paging)?;
         Ok(agencies
             .into_iter()
             .map(|a| -> Row {

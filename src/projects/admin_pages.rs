@@ -38,6 +38,8 @@ impl QueuePage {
 #[serde(default)]
 pub struct PageQuery {
     page: Option<usize>,
+    /// `csv` or `xlsx` downloads every project instead.
+    format: Option<String>,
 }
 
 /// 项目审核: projects waiting for review first, then every project.
@@ -48,6 +50,15 @@ pub async fn queue(
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
     user.require(&[Role::Admin])?;
+    if let Some(format) = crate::exports::Format::requested(query.format.as_deref())? {
+        let all = ProjectFilter::default();
+        return Ok(crate::exports::lists::projects(
+            &state,
+            all,
+            Some(user),
+            format,
+        ));
+    }
     let paging = Paging {
         page: query.page,
         per_page: None,

@@ -40,6 +40,8 @@ impl MinePage {
 #[serde(default)]
 pub struct PageQuery {
     page: Option<usize>,
+    /// `csv` or `xlsx` downloads the whole list instead.
+    format: Option<String>,
 }
 
 /// 我的项目: the applicant's own projects, drafts included.
@@ -54,6 +56,14 @@ pub async fn mine(
         mine: Some(true),
         ..Default::default()
     };
+    if let Some(format) = crate::exports::Format::requested(query.format.as_deref())? {
+        return Ok(crate::exports::lists::projects(
+            &state,
+            filter,
+            Some(user),
+            format,
+        ));
+    }
     let paging = Paging {
         page: query.page,
         per_page: Some(MAX_PER_PAGE),

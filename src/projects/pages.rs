@@ -116,6 +116,7 @@ pub async fn list(
         return Ok(crate::exports::lists::projects(
             &state,
             export_filter,
+            None,
             format,
         ));
     }
