@@ -72,3 +72,63 @@ async fn back_office_lists_download_for_those_who_may_read_them() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn the_catalogue_offerings_users_messages_and_search_results_download() {
+    let m = market(2).await;
+    m.app.sync_search().await;
+    let visitor = &m.applicant;
+
+    let (status, items) = csv(visitor, "/service-items?format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(items.starts_with("编码,中介服务事项") && items.contains("地形图测绘"));
+
+    let (status, offerings) = csv(&m.agencies[0].0, "/my/offerings?format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        offerings.lines().count(),
+        2,
+        "a header and its one offering: {offerings}"
+    );
+
+    let users = m.admin.get("/admin/users?format=xlsx").await;
+    assert_eq!(users.status(), StatusCode::OK);
+    let bytes = users.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    use calamine::Reader;
+    assert_eq!(
+        book.worksheet_range("Sheet1").unwrap().get_size().0,
+        5,
+        "a header and four users"
+    );
+    assert_eq!(
+        csv(visitor, "/admin/users?format=csv").await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    // The agencies were told of their admission; a download does not mark it read.
+    let agency = &m.agencies[0].0;
+    async fn unread(user: &TestUser) -> usize {
+        let list: serde_json::Value = user.get("/api/v1/messages").await.json().await.unwrap();
+        list["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["read"] == false)
+            .count()
+    }
+    let before = unread(agency).await;
+    let (status, messages) = csv(agency, "/messages?format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(messages.starts_with("时间,标题,内容"));
+    assert_eq!(unread(agency).await, before);
+
+    let (status, results) = csv(visitor, "/search?q=%E6%B5%8B%E7%BB%98&format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        results.lines().count(),
+        3,
+        "a header and both agencies' offerings: {results}"
+    );
+}

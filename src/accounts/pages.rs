@@ -347,31 +347,58 @@ struct AdminUsersPage {
     users: Vec<UserLine>,
 }
 
-pub async fn admin_users(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn admin_users(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<crate::exports::DownloadQuery>,
+) -> AppResult<Response> {
     page.require_user()?.require(&[Role::Admin])?;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let now = state.now();
     let rows = service::list_users(&state).await?;
     let locked = state
         .db
         .run(move |conn| Ok(throttle::locked_names(conn, now)?))
         .await?;
+    let users: Vec<UserLine> = rows
+        .iter()
+        .map(|u| UserLine {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role_label: u.role().label_zh(),
+            organization: match (&u.organization_name, &u.organization_uscc) {
+                (Some(name), Some(code)) => format!("{name}（{code}）"),
+                _ => "自然人".into(),
+            },
+            locked: locked.contains(&u.username),
+            created_at: crate::web::format_time(u.created_at),
+        })
+        .collect();
+    if let Some(format) = format {
+        use crate::exports::Cell;
+        let headers = ["用户名", "姓名", "角色", "单位", "注册时间", "已锁定"]
+            .map(String::from)
+            .to_vec();
+        let rows = users
+            .iter()
+            .map(|u| {
+                vec![
+                    Cell::Text(u.username.clone()),
+                    Cell::Text(u.display_name.clone()),
+                    Cell::from(u.role_label),
+                    Cell::Text(u.organization.clone()),
+                    Cell::Text(u.created_at.clone()),
+                    Cell::from(if u.locked { "是" } else { "否" }),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(format, "users", headers, rows));
+    }
     let template = AdminUsersPage {
         layout: page.layout("用户管理"),
-        users: rows
-            .iter()
-            .map(|u| UserLine {
-                id: u.id,
-                username: u.username.clone(),
-                display_name: u.display_name.clone(),
-                role_label: u.role().label_zh(),
-                organization: match (&u.organization_name, &u.organization_uscc) {
-                    (Some(name), Some(code)) => format!("{name}（{code}）"),
-                    _ => "自然人".into(),
-                },
-                locked: locked.contains(&u.username),
-                created_at: crate::web::format_time(u.created_at),
-            })
-            .collect(),
+        users,
     };
     Ok(page.render(StatusCode::OK, &template))
 }

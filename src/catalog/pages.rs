@@ -33,11 +33,51 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    axum::extract::Query(query): axum::extract::Query<crate::exports::DownloadQuery>,
+) -> AppResult<Response> {
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let items = state
         .db
         .run(|conn| service::list_items(conn, Include::ActiveOnly))
         .await?;
+    if let Some(format) = format {
+        use crate::exports::Cell;
+        let headers = [
+            "编码",
+            "中介服务事项",
+            "类别",
+            "对应审批事项",
+            "主管部门",
+            "资质要求",
+            "参考时限（工作日）",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows = items
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::Text(i.code.clone()),
+                    Cell::Text(i.name.clone()),
+                    Cell::Text(i.category.clone()),
+                    Cell::Text(i.approval_items.clone()),
+                    Cell::Text(i.department.clone()),
+                    Cell::Text(i.qualification_note.clone()),
+                    Cell::Int(i64::from(i.time_limit_days)),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(
+            format,
+            "service-items",
+            headers,
+            rows,
+        ));
+    }
     let total = items.len();
     let mut categories: Vec<Category> = Vec::new();
     for item in items {

@@ -377,3 +377,10 @@ mod tests {
         assert!(out.starts_with(b"PK"));
     }
 }
+
+/// The query of a page whose list also downloads: `?format=csv|xlsx`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DownloadQuery {
+    pub format: Option<String>,
+}

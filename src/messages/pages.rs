@@ -23,9 +23,38 @@ struct MessagesPage {
     messages: Vec<MessageLine>,
 }
 
-pub async fn messages(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn messages(
+    State(state): State<AppState>,
+    page: Page,
+    axum::extract::Query(query): axum::extract::Query<crate::exports::DownloadQuery>,
+) -> AppResult<Response> {
     let user_id = page.require_user()?.user.id;
     let now = state.now();
+    // A download reads the messages without marking them read.
+    if let Some(format) = crate::exports::Format::requested(query.format.as_deref())? {
+        use crate::exports::Cell;
+        let rows = state
+            .db
+            .run(move |conn| Ok(super::for_user(conn, user_id)?))
+            .await?;
+        let headers = ["时间", "标题", "内容", "链接", "已读"]
+            .map(String::from)
+            .to_vec();
+        let rows = rows
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(crate::web::format_time(m.created_at)),
+                    Cell::Text(m.subject.clone()),
+                    Cell::Text(m.body.clone()),
+                    Cell::Text(m.link.clone()),
+                    Cell::from(if m.read_at.is_some() { "是" } else { "否" }),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(format, "messages", headers, rows));
+    }
     let rows = state
         .db
         .run(move |conn| {

@@ -128,8 +128,13 @@ impl MinePage {
     }
 }
 
-pub async fn mine(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+pub async fn mine(
+    State(state): State<AppState>,
+    page: Page,
+    axum::extract::Query(query): axum::extract::Query<crate::exports::DownloadQuery>,
+) -> AppResult<Response> {
     let user_id = page.require_user()?.user.id;
+    let format = crate::exports::Format::requested(query.format.as_deref())?;
     let now = state.now();
     let (has_agency, offerings) = state
         .db
@@ -138,6 +143,36 @@ pub async fn mine(State(state): State<AppState>, page: Page) -> AppResult<Respon
             None => Ok((false, vec![])),
         })
         .await?;
+    if let Some(format) = format {
+        use crate::exports::Cell;
+        let headers = [
+            "服务",
+            "中介服务事项",
+            "价格",
+            "承诺时限（工作日）",
+            "状态",
+            "在售",
+            "更新时间",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows = offerings
+            .iter()
+            .map(|o| {
+                vec![
+                    Cell::Text(o.title.clone()),
+                    Cell::Text(o.service_item.name.clone()),
+                    Cell::Text(price_text(o)),
+                    Cell::Int(i64::from(o.promised_days)),
+                    Cell::Text(o.status.clone()),
+                    Cell::from(if o.live { "是" } else { "否" }),
+                    Cell::Text(crate::web::format_time(o.updated_at.naive_utc())),
+                ]
+            })
+            .collect();
+        let rows = crate::exports::Fixed::new(rows);
+        return Ok(crate::exports::download(format, "offerings", headers, rows));
+    }
     let template = MinePage {
         layout: page.layout("我的服务"),
         offerings,

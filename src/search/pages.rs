@@ -74,7 +74,11 @@ pub async fn search(
     State(state): State<AppState>,
     page: Page,
     Query(params): Query<SearchParams>,
+    Query(download): Query<crate::exports::DownloadQuery>,
 ) -> AppResult<Response> {
+    if let Some(format) = crate::exports::Format::requested(download.format.as_deref())? {
+        return results_download(&state, params, format).await;
+    }
     let region_choices = crate::agencies::pages::region_choices(&state, false).await?;
     let sorts = [
         ("relevance", "相关度"),
@@ -147,4 +151,60 @@ pub async fn search(
         Err(other) => return Err(other),
     };
     Ok(page.render(status, &template))
+}
+
+/// At most this many results go into a download: a search is for finding,
+/// the directory and the offerings' own lists are for taking everything.
+const DOWNLOAD_LIMIT: usize = 1000;
+
+/// The results of a search as a download, in the order shown, page by page.
+async fn results_download(
+    state: &AppState,
+    mut params: SearchParams,
+    format: crate::exports::Format,
+) -> AppResult<Response> {
+    use crate::exports::Cell;
+    let headers = [
+        "服务",
+        "中介机构",
+        "中介服务事项",
+        "价格",
+        "承诺时限（工作日）",
+        "服务区域",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    params.per_page = Some(50);
+    for number in 1.. {
+        params.page = Some(number);
+        let found = search_offerings(state, &params).await?;
+        let last = found.meta.next_page.is_none();
+        for hit in found.hits {
+            let o = &hit.offering;
+            let regions = if o.whole_province {
+                "全省".to_owned()
+            } else {
+                o.regions
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            rows.push(vec![
+                Cell::Text(o.title.clone()),
+                Cell::Text(o.agency.name.clone()),
+                Cell::Text(o.service_item.name.clone()),
+                Cell::Text(crate::offerings::pages::price_text(o)),
+                Cell::Int(i64::from(o.promised_days)),
+                Cell::Text(regions),
+            ]);
+        }
+        if last || rows.len() >= DOWNLOAD_LIMIT {
+            break;
+        }
+    }
+    rows.truncate(DOWNLOAD_LIMIT);
+    let rows = crate::exports::Fixed::new(rows);
+    Ok(crate::exports::download(format, "search", headers, rows))
 }
