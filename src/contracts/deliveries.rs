@@ -4,14 +4,14 @@
 
 use super::model::DeliveryRow;
 use super::rules::{delivery_late, delivery_refusal, Party};
-use super::service::{contract_parties, Parties};
+use super::service::{contract_parties, journal_contract, Parties};
 use crate::app::AppState;
 use crate::calendar::WorkingCalendar;
 use crate::db::schema::{attachments, contracts, deliveries, delivery_files};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::supervision::credit::Fact;
-use crate::supervision::{credit_rules, journal, Actor, Event, Publish};
+use crate::supervision::credit_rules;
 use crate::web::auth::CurrentUser;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -85,29 +85,6 @@ pub fn of_contract(conn: &mut DbConnection, contract_id: i64) -> QueryResult<Vec
         .select(DeliveryRow::as_select())
         .load(conn)?;
     rows.iter().map(|d| view(conn, d)).collect()
-}
-
-fn journal_contract(
-    conn: &mut DbConnection,
-    now: DateTime<Utc>,
-    user: &CurrentUser,
-    action: &'static str,
-    contract_id: i64,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    journal(
-        conn,
-        now,
-        &Actor::user(user.user.id, &user.user.username),
-        Event {
-            action,
-            entity_type: "contract",
-            entity_id: contract_id.to_string(),
-            detail,
-        },
-        Publish::Yes,
-    )?;
-    Ok(())
 }
 
 /// The agency hands in its deliverables.

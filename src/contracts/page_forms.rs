@@ -70,6 +70,17 @@ impl DecisionForm {
         }
     }
 
+    /// Every decision must say which way it goes; the service checks the rest.
+    fn decided(&self) -> AppResult<bool> {
+        self.accept().ok_or_else(|| {
+            AppError::invalid(
+                "accept",
+                "请选择确认或退回。",
+                "Choose to confirm or to return.",
+            )
+        })
+    }
+
     fn reason(&self) -> Option<String> {
         Some(self.reason.clone()).filter(|r| !r.trim().is_empty())
     }
@@ -77,17 +88,6 @@ impl DecisionForm {
     fn typed(&self, form: &str) -> Typed {
         Typed::of(form, &[("reason", &self.reason)])
     }
-}
-
-/// Every decision must say which way it goes; the service checks the rest.
-fn decision_missing(accept: Option<bool>) -> Option<AppError> {
-    accept.is_none().then(|| {
-        AppError::invalid(
-            "accept",
-            "请选择确认或退回。",
-            "Choose to confirm or to return.",
-        )
-    })
 }
 
 /// The other party confirms or returns the contract.
@@ -98,18 +98,17 @@ pub async fn confirm_contract(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
-    let accept = form.accept();
-    let result = match decision_missing(accept) {
-        Some(e) => Err(e),
-        None => {
+    let result = match form.decided() {
+        Err(e) => Err(e),
+        Ok(accept) => {
             let input = DecisionInput {
-                accept,
+                accept: Some(accept),
                 reason: form.reason(),
             };
             service::decide_contract(&state, &user, id, input).await
         }
     };
-    let done = if accept == Some(true) {
+    let done = if form.accept() == Some(true) {
         "confirmed"
     } else {
         "returned"
@@ -199,12 +198,11 @@ pub async fn decide_amendment(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
-    let accept = form.accept();
-    let result = match decision_missing(accept) {
-        Some(e) => Err(e),
-        None => {
+    let result = match form.decided() {
+        Err(e) => Err(e),
+        Ok(accept) => {
             let input = DecisionInput {
-                accept,
+                accept: Some(accept),
                 reason: form.reason(),
             };
             service::decide_amendment(&state, &user, id, amendment, input).await
@@ -301,19 +299,18 @@ pub async fn accept_delivery(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
-    let accept = form.accept();
-    let result = match decision_missing(accept) {
-        Some(e) => Err(e),
-        None => {
+    let result = match form.decided() {
+        Err(e) => Err(e),
+        Ok(accept) => {
             let input = AcceptanceInput {
-                accept,
+                accept: Some(accept),
                 reason: form.reason(),
             };
             // The service checks that the caller is the applicant of the delivery's contract.
             deliveries::decide(&state, &user, delivery, input).await
         }
     };
-    let done = if accept == Some(true) {
+    let done = if form.accept() == Some(true) {
         "accepted"
     } else {
         "delivery_returned"
@@ -369,11 +366,12 @@ pub async fn decide_stoppage(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
     let user = page.require_user()?.clone();
-    let accept = form.accept();
-    let result = match decision_missing(accept) {
-        Some(e) => Err(e),
-        None => {
-            let input = StoppageDecision { accept };
+    let result = match form.decided() {
+        Err(e) => Err(e),
+        Ok(accept) => {
+            let input = StoppageDecision {
+                accept: Some(accept),
+            };
             stoppages::decide(&state, &user, id, stoppage, input).await
         }
     };

@@ -109,7 +109,9 @@ fn other_party_user(
     })
 }
 
-fn record(
+/// Journals a step of a contract by the user who took it; public, so the
+/// change feed and the OCDS releases see it.
+pub(super) fn journal_contract(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     user: &CurrentUser,
@@ -363,7 +365,7 @@ pub async fn record_contract(
                     (id, true)
                 }
             };
-            record(conn, now, &user, "contract.recorded", id, json!({ "project_id": project_id, "party": party.as_str(), "amount_fen": input.amount_fen, "start_date": input.start_date, "end_date": input.end_date }))?;
+            journal_contract(conn, now, &user, "contract.recorded", id, json!({ "project_id": project_id, "party": party.as_str(), "amount_fen": input.amount_fen, "start_date": input.start_date, "end_date": input.end_date }))?;
             let other = other_party_user(conn, &loaded, &winner, party)?;
             crate::messages::send(conn, now, other, "合同待确认", &format!("{}录入了项目“{}”的合同，请核对后确认或退回。", party.label_zh(), loaded.project.title), &loaded.link())?;
             let row = find_row(conn, id)?;
@@ -415,7 +417,7 @@ pub async fn decide_contract(
                 ))
                 .execute(conn)?;
             let action = if accept { "contract.confirmed" } else { "contract.returned" };
-            record(conn, now, &user, action, contract_id, json!({ "reason": reason }))?;
+            journal_contract(conn, now, &user, action, contract_id, json!({ "reason": reason }))?;
             let other = parties.user_of(party.other());
             let body = match &reason {
                 None => format!("项目“{}”的合同已确认生效。", loaded.project.title),
@@ -487,7 +489,7 @@ pub async fn propose_amendment(
                 ))
                 .returning(contract_amendments::id)
                 .get_result(conn)?;
-            record(conn, now, &user, "contract.amendment_proposed", contract_id, json!({ "amendment_id": id, "kind": kind.as_str(), "new_end_date": end, "new_amount_fen": amount, "reason": reason }))?;
+            journal_contract(conn, now, &user, "contract.amendment_proposed", contract_id, json!({ "amendment_id": id, "kind": kind.as_str(), "new_end_date": end, "new_amount_fen": amount, "reason": reason }))?;
             let other = parties.user_of(party.other());
             crate::messages::send(conn, now, other, "合同变更待确认", &format!("{}提出项目“{}”的合同{}，请确认或退回。", party.label_zh(), loaded.project.title, kind.label_zh()), &loaded.link())?;
             let row: AmendmentRow = contract_amendments::table.find(id).select(AmendmentRow::as_select()).first(conn)?;
@@ -569,7 +571,7 @@ pub async fn decide_amendment(
             } else {
                 "contract.amendment_returned"
             };
-            record(
+            journal_contract(
                 conn,
                 now,
                 &user,
