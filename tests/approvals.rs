@@ -7,48 +7,13 @@
 mod common;
 
 use common::approvals::{investment_project, CODE};
-use common::contracts::{awarded, terms, upload, Awarded};
+use common::contracts::{awarded, delivered_contract};
 use common::{fields, problem};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 async fn body(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
-}
-
-/// The contract of `a` recorded, confirmed and delivered; returns the delivery's id.
-async fn delivered(a: &Awarded) -> (i64, i64) {
-    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
-    let contract = body(
-        a.applicant
-            .post_json(
-                &format!("/api/v1/projects/{}/contract", a.project),
-                terms(3_100_000, file),
-            )
-            .await,
-    )
-    .await["contract"]["id"]
-        .as_i64()
-        .unwrap();
-    a.winner
-        .post_json(
-            &format!("/api/v1/contracts/{contract}/confirmation"),
-            json!({ "accept": true }),
-        )
-        .await;
-    let report = upload(&a.app, &a.winner, "地形图.pdf").await;
-    let delivery = body(
-        a.winner
-            .post_json(
-                &format!("/api/v1/contracts/{contract}/deliveries"),
-                json!({ "summary": "1:500 地形图及技术报告。", "attachment_ids": [report] }),
-            )
-            .await,
-    )
-    .await["delivery"]["id"]
-        .as_i64()
-        .unwrap();
-    (contract, delivery)
 }
 
 fn step<'a>(record: &'a Value, item: &str) -> &'a Value {
@@ -86,7 +51,7 @@ async fn an_accepted_survey_completes_its_step_in_the_approval_record() {
     assert_eq!(again.status(), StatusCode::OK, "a second PUT updates");
 
     // Acceptance completes the step, with the agency, the contract and the deliverable's hash.
-    let (contract, delivery) = delivered(&a).await;
+    let (contract, delivery) = delivered_contract(&a).await;
     let accepted = a
         .applicant
         .post_json(
@@ -270,7 +235,7 @@ async fn a_terminated_contract_gives_the_step_back() {
         .await;
     let path = format!("/api/v1/investment-projects/{CODE}");
     system.put(&path, investment_project()).await;
-    let (contract, _) = delivered(&a).await;
+    let (contract, _) = delivered_contract(&a).await;
     let terminated = admin
         .post_json(
             &format!("/api/v1/contracts/{contract}/stoppages"),

@@ -463,32 +463,7 @@ async fn an_agency_signs_up_on_the_project_page_and_sees_its_quote() {
 async fn an_applicant_accepts_the_deliverables_and_evaluates_the_agency() {
     let a = common::contracts::awarded().await;
     // Contract and delivery through the API; acceptance and evaluation in the browser.
-    let file = common::contracts::upload(&a.app, &a.applicant, "合同.pdf").await;
-    let recorded = a
-        .applicant
-        .post_json(
-            &format!("/api/v1/projects/{}/contract", a.project),
-            common::contracts::terms(3_100_000, file),
-        )
-        .await;
-    let contract = recorded.json::<serde_json::Value>().await.unwrap()["contract"]["id"]
-        .as_i64()
-        .unwrap();
-    a.winner
-        .post_json(
-            &format!("/api/v1/contracts/{contract}/confirmation"),
-            json!({ "accept": true }),
-        )
-        .await;
-    let report = common::contracts::upload(&a.app, &a.winner, "成果.pdf").await;
-    let delivered = a
-        .winner
-        .post_json(
-            &format!("/api/v1/contracts/{contract}/deliveries"),
-            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
-        )
-        .await;
-    assert_eq!(delivered.status(), reqwest::StatusCode::CREATED);
+    let (contract, _) = common::contracts::delivered_contract(&a).await;
     let (_driver, client) = browser().await;
 
     log_in_through_the_page(&client, &a.app, "owner").await;

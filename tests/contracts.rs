@@ -5,7 +5,9 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::contracts::{awarded, awarded_with, terms, upload, Awarded};
+use common::contracts::{
+    accepted_contract, awarded, awarded_with, delivered_contract, terms, upload,
+};
 use common::projects::{at, market, project_form};
 use common::{fields, problem, TestApp, TestUser};
 use reqwest::StatusCode;
@@ -359,53 +361,6 @@ async fn deliverables_are_returned_resubmitted_and_accepted_which_completes_the_
         )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-}
-
-/// The contract of `a` recorded, confirmed and delivered; returns its id and the delivery's.
-async fn delivered_contract(a: &Awarded) -> (i64, i64) {
-    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
-    let recorded = a
-        .applicant
-        .post_json(
-            &format!("/api/v1/projects/{}/contract", a.project),
-            terms(3_100_000, file),
-        )
-        .await;
-    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
-        .as_i64()
-        .unwrap();
-    a.winner
-        .post_json(
-            &format!("/api/v1/contracts/{id}/confirmation"),
-            json!({ "accept": true }),
-        )
-        .await;
-    let report = upload(&a.app, &a.winner, "成果.pdf").await;
-    let delivered = a
-        .winner
-        .post_json(
-            &format!("/api/v1/contracts/{id}/deliveries"),
-            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
-        )
-        .await;
-    let delivery = delivered.json::<Value>().await.unwrap()["delivery"]["id"]
-        .as_i64()
-        .unwrap();
-    (id, delivery)
-}
-
-/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
-async fn accepted_contract(a: &Awarded) -> i64 {
-    let (id, delivery) = delivered_contract(a).await;
-    let accepted = a
-        .applicant
-        .post_json(
-            &format!("/api/v1/deliveries/{delivery}/acceptance"),
-            json!({ "accept": true }),
-        )
-        .await;
-    assert_eq!(accepted.status(), StatusCode::OK);
-    id
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use chrono::Duration;
 use common::approvals::{investment_project, CODE};
-use common::contracts::{awarded_with, terms, upload, Awarded};
+use common::contracts::{accepted_contract, awarded_with};
 use common::{fields, problem, TestUser};
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
@@ -114,49 +114,6 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// Contract recorded, confirmed, delivered and accepted: the step completes.
-async fn accept_survey(a: &Awarded) -> i64 {
-    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
-    let contract = json_of(
-        a.applicant
-            .post_json(
-                &format!("/api/v1/projects/{}/contract", a.project),
-                terms(3_100_000, file),
-            )
-            .await,
-    )
-    .await["contract"]["id"]
-        .as_i64()
-        .unwrap();
-    a.winner
-        .post_json(
-            &format!("/api/v1/contracts/{contract}/confirmation"),
-            json!({ "accept": true }),
-        )
-        .await;
-    let report = upload(&a.app, &a.winner, "地形图.pdf").await;
-    let delivery = json_of(
-        a.winner
-            .post_json(
-                &format!("/api/v1/contracts/{contract}/deliveries"),
-                json!({ "summary": "1:500 地形图及技术报告。", "attachment_ids": [report] }),
-            )
-            .await,
-    )
-    .await["delivery"]["id"]
-        .as_i64()
-        .unwrap();
-    let accepted = a
-        .applicant
-        .post_json(
-            &format!("/api/v1/deliveries/{delivery}/acceptance"),
-            json!({ "accept": true }),
-        )
-        .await;
-    assert_eq!(accepted.status(), StatusCode::OK);
-    contract
-}
-
 async fn register(admin: &TestUser, url: &str) -> (i64, String) {
     let created = admin
         .post_json(
@@ -193,7 +150,7 @@ async fn every_event_arrives_signed_despite_refusals_timeouts_and_a_restart() {
             investment_project(),
         )
         .await;
-    let contract = accept_survey(&a).await;
+    let contract = accepted_contract(&a).await;
 
     // Nobody listens yet: the connection is refused.
     let first = a.app.run_webhooks().await;

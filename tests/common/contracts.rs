@@ -98,3 +98,54 @@ pub fn terms(amount: i64, file: i64) -> Value {
         "file_attachment_id": file,
     })
 }
+
+/// The contract of `a` recorded, confirmed and delivered; returns its id and the delivery's.
+pub async fn delivered_contract(a: &Awarded) -> (i64, i64) {
+    let file = upload(&a.app, &a.applicant, "合同.pdf").await;
+    let recorded = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/projects/{}/contract", a.project),
+            terms(3_100_000, file),
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let id = recorded.json::<Value>().await.unwrap()["contract"]["id"]
+        .as_i64()
+        .unwrap();
+    let confirmed = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/confirmation"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let report = upload(&a.app, &a.winner, "成果.pdf").await;
+    let delivered = a
+        .winner
+        .post_json(
+            &format!("/api/v1/contracts/{id}/deliveries"),
+            json!({ "summary": "提交 1:500 地形图及技术报告。", "attachment_ids": [report] }),
+        )
+        .await;
+    assert_eq!(delivered.status(), StatusCode::CREATED);
+    let delivery = delivered.json::<Value>().await.unwrap()["delivery"]["id"]
+        .as_i64()
+        .unwrap();
+    (id, delivery)
+}
+
+/// The contract of `a` recorded, confirmed, delivered and accepted; returns its id.
+pub async fn accepted_contract(a: &Awarded) -> i64 {
+    let (id, delivery) = delivered_contract(a).await;
+    let accepted = a
+        .applicant
+        .post_json(
+            &format!("/api/v1/deliveries/{delivery}/acceptance"),
+            json!({ "accept": true }),
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    id
+}
