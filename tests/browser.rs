@@ -148,10 +148,8 @@ async fn a_new_user_registers_and_logs_in_through_the_pages() {
     type_into(&client, "organization_name", "南昌某建设有限公司").await;
     type_into(&client, "organization_uscc", "91360102MA35ABCD41").await;
     click(&client, "form[action='/register'] button[type=submit]").await;
-    let error = client
-        .find(Locator::Id("organization_uscc-error"))
-        .await
-        .unwrap();
+    // Waits for the answer's page: under load, reading at once still sees the form sent.
+    let error = wait_for(&client, "#organization_uscc-error").await;
     assert!(error.text().await.unwrap().contains("校验位不正确"));
     let kept = client.find(Locator::Id("username")).await.unwrap();
     assert_eq!(
