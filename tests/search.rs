@@ -196,6 +196,62 @@ async fn regions_filters_sorting_and_pages() {
 }
 
 #[tokio::test]
+async fn an_offering_is_found_by_the_qualification_its_service_calls_for_not_by_the_firms_others() {
+    let app = TestApp::new().await;
+    let admin = app.admin("center").await;
+    let (surveyor, surveyor_id) = app.admitted_agency("surveyor", 41, &admin).await;
+    app.verified_surveying(&surveyor, surveyor_id, &admin, "2030-12-31")
+        .await;
+    let topo = app.item_id("ZJ027").await;
+    let created = surveyor
+        .post_json("/api/v1/offerings", offering_form(topo, "published"))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    // A consultancy that also holds a surveying licence, offering an energy
+    // report: a service that calls for no licence.
+    let (consultant, consultant_id) = app.admitted_agency("consultant", 42, &admin).await;
+    app.verified_surveying(&consultant, consultant_id, &admin, "2030-12-31")
+        .await;
+    let mut energy = offering_form(app.item_id("ZJ004").await, "published");
+    energy["title"] = json!("固定资产投资项目节能报告编制");
+    let created = consultant.post_json("/api/v1/offerings", energy).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    app.sync_search().await;
+
+    assert_eq!(
+        titles(&search(&app, &format!("q=乙测资字{surveyor_id}0001")).await),
+        vec!["地形图测绘（1:500）"]
+    );
+    let by_consultants_licence = search(&app, &format!("q=乙测资字{consultant_id}0001")).await;
+    assert!(
+        !titles(&by_consultants_licence).contains(&"固定资产投资项目节能报告编制".to_owned()),
+        "{by_consultants_licence}"
+    );
+    // A level is the level of the licence the service calls for.
+    assert_eq!(
+        titles(&search(&app, "level=乙级").await),
+        vec!["地形图测绘（1:500）"]
+    );
+    assert_eq!(search(&app, "").await["estimated"], false);
+    // The firm itself is still found by every licence it holds.
+    let agencies: Value = app
+        .client()
+        .get(app.url(&format!(
+            "/api/v1/search/agencies?q=乙测资字{consultant_id}0001"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        agencies["hits"][0]["agency"]["id"], consultant_id,
+        "{agencies}"
+    );
+}
+
+#[tokio::test]
 async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
     let app = TestApp::new().await;
     let (admin, surveyor, consultant, topo_offering) = market(&app).await;

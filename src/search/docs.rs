@@ -7,6 +7,7 @@ use crate::agencies::rules::AgencyStatus;
 use crate::catalog::service as catalog;
 use crate::db::schema::{
     agencies, agency_regions, offering_regions, offerings, qualification_types, qualifications,
+    service_item_requirements,
 };
 use crate::db::DbConnection;
 use crate::error::AppResult;
@@ -17,29 +18,61 @@ use diesel::prelude::*;
 use search_index::{AgencyDoc, Change, OfferingDoc, Qualification};
 use std::collections::HashMap;
 
-/// The verified qualifications of these agencies as search text: (type name, level, number).
+/// A verified qualification as search text, with its type.
+type TypedQualification = (i64, Qualification);
+
+/// The verified qualifications of these agencies: (type, (type name, level, number)).
 fn qualifications_of(
     conn: &mut DbConnection,
     agency_ids: &[i64],
-) -> QueryResult<HashMap<i64, Vec<Qualification>>> {
-    let mut map: HashMap<i64, Vec<Qualification>> = HashMap::new();
+) -> QueryResult<HashMap<i64, Vec<TypedQualification>>> {
+    let mut map: HashMap<i64, Vec<TypedQualification>> = HashMap::new();
     for chunk in agency_ids.chunks(CHUNK) {
-        let rows: Vec<(i64, String, Option<String>, String)> = qualifications::table
+        let rows: Vec<(i64, i64, String, Option<String>, String)> = qualifications::table
             .inner_join(qualification_types::table)
             .filter(qualifications::agency_id.eq_any(chunk))
             .filter(qualifications::status.eq("verified"))
             .select((
                 qualifications::agency_id,
+                qualification_types::id,
                 qualification_types::name,
                 qualifications::level,
                 qualifications::certificate_no,
             ))
             .load(conn)?;
-        for (agency, name, level, number) in rows {
-            map.entry(agency).or_default().push((name, level, number));
+        for (agency, kind, name, level, number) in rows {
+            map.entry(agency)
+                .or_default()
+                .push((kind, (name, level, number)));
         }
     }
     Ok(map)
+}
+
+/// The qualification types each service item calls for.
+fn requirements(conn: &mut DbConnection) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (item, kind) in service_item_requirements::table
+        .select((
+            service_item_requirements::service_item_id,
+            service_item_requirements::qualification_type_id,
+        ))
+        .load::<(i64, i64)>(conn)?
+    {
+        map.entry(item).or_default().push(kind);
+    }
+    Ok(map)
+}
+
+/// What an offering is searched and filtered by among its agency's
+/// qualifications: those its service item calls for. An agency's other
+/// qualifications say nothing about this service; with them, a surveyor's
+/// offering would be found by 环评 because the firm also holds an EIA licence.
+fn qualifications_for_item(held: &[TypedQualification], required: &[i64]) -> Vec<Qualification> {
+    held.iter()
+        .filter(|(kind, _)| required.contains(kind))
+        .map(|(_, q)| q.clone())
+        .collect()
 }
 
 fn regions_by<T>(
@@ -90,6 +123,7 @@ pub fn offering_changes(
     let credit = crate::supervision::credit::scores_of(conn, &agency_ids, now)?;
     let items = catalog::list_items(conn, catalog::Include::Retired)?;
     let items: HashMap<i64, _> = items.into_iter().map(|i| (i.id, i)).collect();
+    let required = requirements(conn)?;
     let mut changes: Vec<Change> = ids
         .iter()
         .filter(|id| !found.contains(id))
@@ -122,7 +156,10 @@ pub fn offering_changes(
             agency_id: agency.id,
             agency_name: agency.name.clone(),
             regions,
-            qualifications: quals.get(&agency.id).cloned().unwrap_or_default(),
+            qualifications: qualifications_for_item(
+                quals.get(&agency.id).map_or(&[], Vec::as_slice),
+                required.get(&item.id).map_or(&[], Vec::as_slice),
+            ),
             price_min_fen: row.price_min_fen,
             price_max_fen: row.price_max_fen,
             promised_days: row.promised_days,
@@ -170,7 +207,10 @@ pub fn agency_changes(
         }
         changes.push(Change::UpsertAgency(AgencyDoc {
             id: row.id,
-            qualifications: quals.get(&row.id).cloned().unwrap_or_default(),
+            qualifications: quals
+                .get(&row.id)
+                .map(|held| held.iter().map(|(_, q)| q.clone()).collect())
+                .unwrap_or_default(),
             regions: regions.get(&row.id).cloned().unwrap_or_default(),
             name: row.name,
             uscc: row.uscc,
