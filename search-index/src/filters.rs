@@ -2,7 +2,9 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{EmptyQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -81,15 +83,28 @@ impl<'a> Filters<'a> {
         )));
     }
 
-    /// The filters around the text query.
+    /// The filters around the text query. Filters add nothing to a score:
+    /// a hit ranks by its text alone, whichever filters found it.
     pub(crate) fn around(&self, text: Box<dyn Query>) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .clauses
-            .iter()
-            .map(|query| (Occur::Must, query.box_clone()))
-            .collect();
+        let mut clauses = self.unscored();
         clauses.push((Occur::Must, text));
-        Box::new(tantivy::query::BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The filters alone, to check a document against.
+    pub(crate) fn only(&self) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(self.unscored()))
+    }
+
+    fn unscored(&self) -> Vec<(Occur, Box<dyn Query>)> {
+        self.clauses
+            .iter()
+            .map(|query| {
+                let unscored: Box<dyn Query> =
+                    Box::new(ConstScoreQuery::new(query.box_clone(), 0.0));
+                (Occur::Must, unscored)
+            })
+            .collect()
     }
 }
 

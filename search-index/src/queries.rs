@@ -82,6 +82,11 @@ pub struct OfferingResults {
     pub region_facets: Vec<(String, u64)>,
     /// Matching offerings per service item id, most first.
     pub service_item_facets: Vec<(i64, u64)>,
+    /// True when more offerings matched than a search reads to count them
+    /// (some 20,000): `total` and the facet counts are then extrapolated
+    /// from those read, close but not exact (a page says "约").
+    #[serde(default)]
+    pub estimated: bool,
     /// True when no offering matched every word and the results are those
     /// matching any word (a page can say "部分匹配").
     pub relaxed: bool,

@@ -53,6 +53,11 @@ impl TextQuery {
         TextQuery { words, codes }
     }
 
+    /// Nothing searchable was typed: the filters alone decide.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.codes.is_empty()
+    }
+
     /// Whether an "any word" pass could find more than the "all words" pass.
     pub(crate) fn can_relax(&self) -> bool {
         self.words.len() > 1
@@ -61,18 +66,33 @@ impl TextQuery {
     /// The query over `fields`, with `codes` the field of whole codes. Text
     /// with nothing searchable in it ("***") matches every document, so the
     /// filters alone decide.
-    pub(crate) fn build(&self, fields: &[Weighted], codes: Field, words: Words) -> Box<dyn Query> {
-        if self.words.is_empty() && self.codes.is_empty() {
+    ///
+    /// `indexed` says whether a word is in the index at all: a word that is
+    /// stands for itself alone, which keeps a single word a flat union of
+    /// terms that tantivy can rank without scoring every match; only a word
+    /// the index lacks is looked for as its pieces.
+    pub(crate) fn build(
+        &self,
+        fields: &[Weighted],
+        codes: Field,
+        words: Words,
+        indexed: &dyn Fn(&str) -> bool,
+    ) -> Box<dyn Query> {
+        if self.is_empty() {
             return Box::new(AllQuery);
         }
-        let occur = match words {
-            Words::All => Occur::Must,
-            Words::Any => Occur::Should,
-        };
+        let each_word = self
+            .words
+            .iter()
+            .map(|word| word_alternatives(fields, word, indexed));
         let mut alternatives = Vec::new();
         if !self.words.is_empty() {
-            let clauses = self.words.iter().map(|word| word_clause(fields, word));
-            alternatives.push(combine(occur, clauses));
+            alternatives.push(match words {
+                Words::All => combine(Occur::Must, each_word.map(any)),
+                // One flat union, not a union of unions: the same scores,
+                // and tantivy can skip what cannot make the page.
+                Words::Any => any(each_word.flatten()),
+            });
         }
         for code in &self.codes {
             alternatives.push(Box::new(BoostQuery::new(scored(codes, code), CODE_BOOST)));
@@ -94,17 +114,28 @@ impl TextQuery {
     }
 }
 
-/// The word, one of its synonyms, or all the pieces of either, in any field.
-fn word_clause(fields: &[Weighted], word: &str) -> Box<dyn Query> {
-    any(synonyms().expand(word).into_iter().map(|alternative| {
-        let whole = in_any_field(fields, alternative);
-        let pieces = analyzer::parts(alternative);
-        if pieces.len() < 2 {
-            return whole;
-        }
-        let all_pieces = all(pieces.iter().map(|piece| in_any_field(fields, piece)));
-        any([whole, all_pieces])
-    }))
+/// The word or one of its synonyms in any field; one the index lacks as a
+/// whole (a document segmented differently) as all of its pieces.
+fn word_alternatives(
+    fields: &[Weighted],
+    word: &str,
+    indexed: &dyn Fn(&str) -> bool,
+) -> Vec<Box<dyn Query>> {
+    let alternatives = synonyms().expand(word).into_iter();
+    alternatives
+        .filter_map(|alternative| {
+            let pieces = analyzer::parts(alternative);
+            if pieces.len() < 2 || indexed(alternative) {
+                return Some(in_any_field(fields, alternative));
+            }
+            // A synonym no document spells out adds nothing the group's other
+            // words do not find; only the word typed is also sought in pieces.
+            if alternative != word {
+                return None;
+            }
+            Some(all(pieces.iter().map(|piece| in_any_field(fields, piece))))
+        })
+        .collect()
 }
 
 /// Chunks that look like a code: at least four characters with a digit in

@@ -58,14 +58,6 @@ pub(crate) fn enclosing(code: &str) -> Vec<String> {
     }
 }
 
-/// The division code of a city-level facet such as /36/3601 ("360100").
-pub(crate) fn city_code(facet: &Facet) -> Option<String> {
-    match facet.to_path().as_slice() {
-        [_, city] if city.len() == 4 => Some(format!("{city}00")),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,14 +87,5 @@ mod tests {
         assert_eq!(enclosing("360100"), ["360100", "360000"]);
         assert_eq!(enclosing("360000"), ["360000"]);
         assert!(enclosing("南昌").is_empty());
-    }
-
-    #[test]
-    fn city_facets_read_back_as_division_codes() {
-        assert_eq!(
-            city_code(&Facet::from("/36/3601")).as_deref(),
-            Some("360100")
-        );
-        assert_eq!(city_code(&Facet::from("/36")), None);
     }
 }

@@ -21,6 +21,8 @@ pub(crate) const DAYS: &str = "promised_days";
 pub(crate) const CREDIT: &str = "credit";
 pub(crate) const UPDATED_AT: &str = "updated_at";
 pub(crate) const LIVE_UNTIL: &str = "live_until";
+/// Read for the service-item facet.
+pub(crate) const SERVICE_ITEM_ID: &str = "service_item_id";
 /// Facet fields counted for the result page.
 pub(crate) const REGIONS: &str = "regions";
 pub(crate) const ITEMS: &str = "items";
@@ -95,7 +97,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         region_exact: builder.add_text_field("region_exact", STRING),
         regions: builder.add_facet_field(REGIONS, FacetOptions::default()),
         items: builder.add_facet_field(ITEMS, FacetOptions::default()),
-        service_item_id: builder.add_i64_field("service_item_id", INDEXED | FAST),
+        service_item_id: builder.add_i64_field(SERVICE_ITEM_ID, INDEXED | FAST),
         price_min: builder.add_i64_field(PRICE_MIN, INDEXED | FAST),
         days: builder.add_i64_field(DAYS, INDEXED | FAST),
         credit: builder.add_f64_field(CREDIT, FAST),

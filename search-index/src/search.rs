@@ -4,11 +4,11 @@
 
 use tantivy::collector::Count;
 use tantivy::schema::{Field, Value};
-use tantivy::TantivyDocument;
+use tantivy::{TantivyDocument, Term};
 
 use crate::clauses::Weighted;
 use crate::error::SearchError;
-use crate::facets::{self, RegionFacets};
+use crate::facets;
 use crate::filters::Filters;
 use crate::highlight::Highlighter;
 use crate::index::SearchIndex;
@@ -17,7 +17,8 @@ use crate::queries::{
 };
 use crate::query::{TextQuery, Words};
 use crate::ranking::Window;
-use crate::schema::{AGENCY, OFFERING};
+use crate::schema::{AGENCY, OFFERING, SERVICE_ITEM_ID};
+use crate::tally::{self, Tally};
 
 impl SearchIndex {
     /// Offerings matching the text and filters, one page of them, with the
@@ -51,28 +52,40 @@ impl SearchIndex {
         let shown: [Weighted; 2] = [(f.title, 1.0), (f.description, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
-        let region_facets = RegionFacets::of(&searcher)?;
+        let indexed = |word: &str| {
+            let term = Term::from_field_text(f.words, word);
+            searcher.doc_freq(&term).map_or(true, |n| n > 0)
+        };
         let run = |words: Words| -> Result<_, SearchError> {
-            let query = filters.around(text.build(&searched, f.codes, words));
-            let collectors = (
-                window.collector(q.sort),
-                Count,
-                region_facets.collector(),
-                facets::item_collector(),
-            );
-            Ok(searcher.search(&*query, &collectors)?)
+            let text_query = text.build(&searched, f.codes, words, &indexed);
+            let query = filters.around(text_query.box_clone());
+            let tally = Tally::of(&searcher, &*query, Some(tally::BUDGET), SERVICE_ITEM_ID)?;
+            if tally.total == 0 {
+                return Ok((Vec::new(), tally));
+            }
+            // Relevance over some text: the text query drives and skips what
+            // cannot make the page. Otherwise every match is ranked.
+            let ranked = if q.sort == Sort::Relevance && !text.is_empty() {
+                window.top_by_relevance(&searcher, &*text_query, &*filters.only())?
+            } else {
+                match window.collector(q.sort) {
+                    Some(collector) => searcher.search(&*query, &collector)?,
+                    None => Vec::new(),
+                }
+            };
+            Ok((ranked, tally))
         };
         let mut found = run(Words::All)?;
-        let relaxed = found.1 == 0 && text.can_relax();
+        let relaxed = found.1.total == 0 && text.can_relax();
         if relaxed {
             found = run(Words::Any)?;
         }
-        let (ranked, total, region_counts, item_counts) = found;
+        let (ranked, tally) = found;
         let marked = text.highlighted(&shown);
         let mut titles = Highlighter::whole(&searcher, &*marked, f.title)?;
         let mut passages = Highlighter::passage(&searcher, &*marked, f.description)?;
         let mut hits = Vec::new();
-        for ((_, score, _), address) in ranked.unwrap_or_default() {
+        for ((_, score, _), address) in ranked {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(OfferingHit {
                 id: id_of(&doc, f.id),
@@ -81,11 +94,13 @@ impl SearchIndex {
                 snippet_html: passages.html(text_of(&doc, f.description)),
             });
         }
+        let total = tally.total;
         Ok(OfferingResults {
             total,
             hits,
-            region_facets: region_facets.counts(&region_counts),
-            service_item_facets: facets::item_counts(&item_counts),
+            region_facets: facets::most_first(tally.cities),
+            service_item_facets: facets::most_first(tally.items),
+            estimated: tally.estimated,
             relaxed: relaxed && total > 0,
         })
     }
@@ -102,8 +117,12 @@ impl SearchIndex {
         let searched: [Weighted; 1] = [(f.words, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
+        let indexed = |word: &str| {
+            let term = Term::from_field_text(f.words, word);
+            searcher.doc_freq(&term).map_or(true, |n| n > 0)
+        };
         let run = |words: Words| -> Result<_, SearchError> {
-            let query = filters.around(text.build(&searched, f.codes, words));
+            let query = filters.around(text.build(&searched, f.codes, words, &indexed));
             Ok(searcher.search(&*query, &(window.collector(Sort::Relevance), Count))?)
         };
         let mut found = run(Words::All)?;

@@ -19,6 +19,8 @@ struct SearchPage {
     regions: Vec<Facet>,
     items: Vec<Facet>,
     total: i64,
+    /// The total and the facet counts are estimates ("约").
+    estimated: bool,
     relaxed: bool,
     next_page: Option<String>,
     previous_page: Option<String>,
@@ -114,6 +116,7 @@ pub async fn search(
                     regions: found.facets.regions,
                     items: found.facets.service_items,
                     total: found.meta.total,
+                    estimated: found.estimated,
                     relaxed: found.relaxed,
                     next_page,
                     previous_page: previous_page.map(|_| {
@@ -139,6 +142,7 @@ pub async fn search(
                 regions: vec![],
                 items: vec![],
                 total: 0,
+                estimated: false,
                 relaxed: false,
                 next_page: None,
                 previous_page: None,

@@ -148,6 +148,10 @@ pub struct OfferingSearch {
     pub facets: Facets,
     /// True when nothing matched every word and the results match any word.
     pub relaxed: bool,
+    /// True when more offerings matched than a search counts one by one
+    /// (about 20,000): `meta.total` and the facet counts are then estimates,
+    /// extrapolated from the matches counted (shown as "约").
+    pub estimated: bool,
     pub meta: ListMeta,
 }
 
@@ -263,6 +267,7 @@ pub async fn search_offerings(
         hits,
         facets,
         relaxed: results.relaxed,
+        estimated: results.estimated,
         meta: paging.meta(results.total as i64, "/api/v1/search/offerings", &link),
     })
 }
