@@ -223,6 +223,28 @@ pub fn views_of(
     Ok(out)
 }
 
+/// The agencies with these ids as `viewer` may see them, in the given order;
+/// ids of agencies that are gone or hidden from the viewer are left out.
+pub fn views_by_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    viewer: Viewer,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<AgencyView>> {
+    let mut rows: HashMap<i64, AgencyRow> = HashMap::new();
+    for chunk in ids.chunks(crate::offerings::live::CHUNK) {
+        for row in agencies::table
+            .filter(agencies::id.eq_any(chunk))
+            .select(AgencyRow::as_select())
+            .load(conn)?
+        {
+            rows.insert(row.id, row);
+        }
+    }
+    let ordered: Vec<AgencyRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+    views_of(conn, &ordered, viewer, now)
+}
+
 fn trimmed(value: &Option<String>) -> Option<String> {
     value.as_ref().map(|v| v.trim().to_owned())
 }
