@@ -320,6 +320,161 @@ async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
     );
 }
 
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    let response = app.client().get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.unwrap()
+}
+
+/// An agency hit shows the agency as its own public answer does (declared
+/// regions, only verified qualifications, practitioners, live offerings), for
+/// every hit of a page and in the search's order, not the agencies' ids.
+#[tokio::test]
+async fn agency_hits_show_the_agencies_as_the_public_sees_them() {
+    let app = TestApp::new().await;
+    let (admin, surveyor, consultant, _) = market(&app).await;
+    let (third, third_id) = app.admitted_agency("third", 33, &admin).await;
+    let directory = get_json(&app, "/api/v1/agencies?per_page=100").await;
+    let id_of = |n: u32| {
+        directory["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == format!("江西测试{n}号测绘有限公司"))
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (surveyor_id, consultant_id) = (id_of(31), id_of(32));
+    // A different scope and a certificate rank the three out of their ids' order.
+    let changed = third
+        .patch_json(
+            &format!("/api/v1/agencies/{third_id}"),
+            json!({ "business_scope": "工程咨询；造价咨询" }),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    app.verified_surveying(&third, third_id, &admin, "2027-12-31")
+        .await;
+    let pending = surveyor
+        .post_json(
+            &format!("/api/v1/agencies/{surveyor_id}/qualifications"),
+            json!({
+                "qualification_type": "QT_SURVEYING",
+                "level": "甲级",
+                "certificate_no": "甲测资字0099",
+                "issuer": "江西省自然资源厅",
+                "valid_from": "2025-01-01",
+                "valid_until": "2029-12-31",
+            }),
+        )
+        .await;
+    assert_eq!(pending.status(), StatusCode::CREATED);
+    let licence = common::contracts::upload(&app, &surveyor, "licence.pdf").await;
+    let insurance = common::contracts::upload(&app, &surveyor, "insurance.pdf").await;
+    let attached = surveyor
+        .patch_json(
+            &format!("/api/v1/agencies/{surveyor_id}"),
+            json!({ "attachments": [
+                { "attachment_id": insurance, "label": "职业保险" },
+                { "attachment_id": licence, "label": "营业执照" },
+            ] }),
+        )
+        .await;
+    assert_eq!(attached.status(), StatusCode::OK);
+    for (user, id, name) in [
+        (&surveyor, surveyor_id, "王测"),
+        (&surveyor, surveyor_id, "赵绘"),
+        (&consultant, consultant_id, "钱能"),
+    ] {
+        let added = user
+            .post_json(
+                &format!("/api/v1/agencies/{id}/practitioners"),
+                json!({ "name": name, "certificate_type": "注册测绘师", "certificate_no": format!("测{id}{name}") }),
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::CREATED);
+    }
+    app.sync_search().await;
+
+    let found = get_json(&app, "/api/v1/search/agencies?q=测绘").await;
+    let hits = found["hits"].as_array().unwrap();
+    let ids: Vec<i64> = hits
+        .iter()
+        .map(|h| h["agency"]["id"].as_i64().unwrap())
+        .collect();
+    let mut by_id = ids.clone();
+    by_id.sort_unstable();
+    assert_eq!(by_id, vec![surveyor_id, consultant_id, third_id], "{found}");
+    assert_ne!(
+        ids, by_id,
+        "the fixture should rank against the ids: {found}"
+    );
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] > w[1]), "{scores:?}");
+    let hit_of = |id: i64| &hits[ids.iter().position(|i| *i == id).unwrap()]["agency"];
+    for hit in hits {
+        let id = hit["agency"]["id"].as_i64().unwrap();
+        let shown = get_json(&app, &format!("/api/v1/agencies/{id}")).await;
+        assert_eq!(hit["agency"], shown["agency"], "agency {id}");
+        assert!(hit["name_html"].as_str().unwrap().contains("<mark>"));
+    }
+    let surveyor_hit = hit_of(surveyor_id);
+    assert_eq!(surveyor_hit["qualifications"].as_array().unwrap().len(), 1);
+    assert_eq!(surveyor_hit["qualifications"][0]["status"], "verified");
+    assert_eq!(surveyor_hit["practitioners"].as_array().unwrap().len(), 2);
+    assert_eq!(surveyor_hit["regions"][0]["name"], "南昌市");
+    assert_eq!(surveyor_hit["live_offerings"], 1);
+    assert_eq!(hit_of(third_id)["live_offerings"], 0);
+    assert_eq!(hit_of(consultant_id)["practitioners"][0]["name"], "钱能");
+
+    // The directory builds its page the same way, for the public and for administrators.
+    let listed = get_json(&app, "/api/v1/agencies?per_page=100").await;
+    for agency in listed["agencies"].as_array().unwrap() {
+        let id = agency["id"].as_i64().unwrap();
+        let shown = get_json(&app, &format!("/api/v1/agencies/{id}")).await;
+        assert_eq!(agency, &shown["agency"], "agency {id}");
+    }
+    let listed: Value = admin
+        .get("/api/v1/agencies?per_page=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for agency in listed["agencies"].as_array().unwrap() {
+        let id = agency["id"].as_i64().unwrap();
+        let shown: Value = admin
+            .get(&format!("/api/v1/agencies/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(agency, &shown["agency"], "agency {id}");
+    }
+    let surveyor_seen_by_admin = listed["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == surveyor_id)
+        .unwrap();
+    assert_eq!(
+        surveyor_seen_by_admin["qualifications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "administrators also see the pending one"
+    );
+    assert_eq!(
+        surveyor_seen_by_admin["attachments"],
+        json!([
+            { "attachment_id": licence, "label": "营业执照" },
+            { "attachment_id": insurance, "label": "职业保险" },
+        ])
+    );
+    assert_eq!(surveyor_hit["attachments"], json!([]));
+}
+
 /// The search keeps the catalogue in memory: an item edited on this node
 /// shows at once, one edited by another node once the sync has read it.
 #[tokio::test]

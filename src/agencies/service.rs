@@ -79,17 +79,6 @@ pub fn regions_of(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Vec<St
         .load(conn)
 }
 
-pub fn qualifications_of(
-    conn: &mut DbConnection,
-    agency_id: i64,
-) -> QueryResult<Vec<QualificationRow>> {
-    qualifications::table
-        .filter(qualifications::agency_id.eq(agency_id))
-        .order(qualifications::id.asc())
-        .select(QualificationRow::as_select())
-        .load(conn)
-}
-
 /// The agency as `viewer` may see it; `None` when the viewer may not see it at all.
 pub fn view(
     conn: &mut DbConnection,
@@ -97,53 +86,163 @@ pub fn view(
     viewer: Viewer,
     now: DateTime<Utc>,
 ) -> AppResult<Option<AgencyView>> {
-    let status = row.status_at(now);
-    if viewer == Viewer::Public && status != AgencyStatus::Admitted {
-        return Ok(None);
+    Ok(views_of(conn, std::slice::from_ref(row), viewer, now)?.pop())
+}
+
+/// Loads `(agency id, value)` pairs for these agencies, a chunk of ids per
+/// query, and groups the values by agency in the order they were loaded.
+fn by_agency<T>(
+    ids: &[i64],
+    mut load: impl FnMut(&[i64]) -> QueryResult<Vec<(i64, T)>>,
+) -> QueryResult<HashMap<i64, Vec<T>>> {
+    let mut map: HashMap<i64, Vec<T>> = HashMap::new();
+    for chunk in ids.chunks(crate::offerings::live::CHUNK) {
+        for (agency_id, value) in load(chunk)? {
+            map.entry(agency_id).or_default().push(value);
+        }
     }
+    Ok(map)
+}
+
+/// The agencies as `viewer` may see them, in the rows' order, leaving out
+/// those the viewer may not see. The queries are the same few for one row or
+/// a page of them: each kind of detail is read for all the rows at once.
+pub fn views_of(
+    conn: &mut DbConnection,
+    rows: &[AgencyRow],
+    viewer: Viewer,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<AgencyView>> {
+    let shown: Vec<&AgencyRow> = rows
+        .iter()
+        .filter(|row| viewer != Viewer::Public || row.status_at(now) == AgencyStatus::Admitted)
+        .collect();
+    if shown.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = shown.iter().map(|row| row.id).collect();
     let names = known_divisions(conn)?;
     let types = catalog::types_by_id(conn)?;
-    let region = RegionView {
-        code: row.region_code.clone(),
-        name: names.get(&row.region_code).cloned().unwrap_or_default(),
-    };
-    let mut agency = AgencyView::base(row, region, now);
-    agency.regions = region_views(&regions_of(conn, row.id)?, &names);
-    let private = viewer != Viewer::Public;
-    agency.qualifications = qualifications_of(conn, row.id)?
-        .iter()
-        // The public sees what was verified; pending and rejected ones stay between the agency and the centre.
-        .filter(|q| private || q.status == "verified")
-        .filter_map(|q| {
-            types
-                .get(&q.qualification_type_id)
-                .map(|t| QualificationView::new(q, QualificationTypeView::from(t), now, private))
-        })
-        .collect();
-    agency.practitioners = practitioners::table
-        .filter(practitioners::agency_id.eq(row.id))
-        .order(practitioners::id.asc())
-        .select(PractitionerRow::as_select())
-        .load(conn)?
-        .iter()
-        .map(PractitionerView::from)
-        .collect();
-    if private {
-        agency.attachments = agency_attachments::table
-            .filter(agency_attachments::agency_id.eq(row.id))
-            .select((agency_attachments::attachment_id, agency_attachments::label))
-            .load::<(i64, String)>(conn)?
+    let regions = by_agency(&ids, |chunk| {
+        agency_regions::table
+            .filter(agency_regions::agency_id.eq_any(chunk))
+            .order((
+                agency_regions::agency_id.asc(),
+                agency_regions::division_code.asc(),
+            ))
+            .select((agency_regions::agency_id, agency_regions::division_code))
+            .load::<(i64, String)>(conn)
+    })?;
+    let held = by_agency(&ids, |chunk| {
+        Ok(qualifications::table
+            .filter(qualifications::agency_id.eq_any(chunk))
+            .order(qualifications::id.asc())
+            .select(QualificationRow::as_select())
+            .load(conn)?
             .into_iter()
-            .map(|(attachment_id, label)| AttachmentLink {
-                attachment_id,
-                label,
+            .map(|q| (q.agency_id, q))
+            .collect())
+    })?;
+    let people = by_agency(&ids, |chunk| {
+        Ok(practitioners::table
+            .filter(practitioners::agency_id.eq_any(chunk))
+            .order(practitioners::id.asc())
+            .select(PractitionerRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|p| (p.agency_id, p))
+            .collect())
+    })?;
+    let private = viewer != Viewer::Public;
+    let attachments = if private {
+        // In id order, so that both databases list them alike.
+        by_agency(&ids, |chunk| {
+            Ok(agency_attachments::table
+                .filter(agency_attachments::agency_id.eq_any(chunk))
+                .order((
+                    agency_attachments::agency_id.asc(),
+                    agency_attachments::attachment_id.asc(),
+                ))
+                .select((
+                    agency_attachments::agency_id,
+                    agency_attachments::attachment_id,
+                    agency_attachments::label,
+                ))
+                .load::<(i64, i64, String)>(conn)?
+                .into_iter()
+                .map(|(agency_id, attachment_id, label)| {
+                    (
+                        agency_id,
+                        AttachmentLink {
+                            attachment_id,
+                            label,
+                        },
+                    )
+                })
+                .collect())
+        })?
+    } else {
+        HashMap::new()
+    };
+    let live = crate::offerings::service::live_counts_of_agencies(conn, &ids, now)?;
+    let mut out = Vec::with_capacity(shown.len());
+    for row in shown {
+        let region = RegionView {
+            code: row.region_code.clone(),
+            name: names.get(&row.region_code).cloned().unwrap_or_default(),
+        };
+        let mut agency = AgencyView::base(row, region, now);
+        let codes = regions.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+        agency.regions = region_views(codes, &names);
+        agency.qualifications = held
+            .get(&row.id)
+            .into_iter()
+            .flatten()
+            // The public sees what was verified; pending and rejected ones stay between the agency and the centre.
+            .filter(|q| private || q.status == "verified")
+            .filter_map(|q| {
+                types.get(&q.qualification_type_id).map(|t| {
+                    QualificationView::new(q, QualificationTypeView::from(t), now, private)
+                })
             })
             .collect();
-    } else {
-        agency.status_reason = None;
+        agency.practitioners = people
+            .get(&row.id)
+            .into_iter()
+            .flatten()
+            .map(PractitionerView::from)
+            .collect();
+        if private {
+            agency.attachments = attachments.get(&row.id).cloned().unwrap_or_default();
+        } else {
+            agency.status_reason = None;
+        }
+        agency.live_offerings = live.get(&row.id).copied().unwrap_or(0);
+        out.push(agency);
     }
-    agency.live_offerings = crate::offerings::service::live_count_of_agency(conn, row.id, now)?;
-    Ok(Some(agency))
+    Ok(out)
+}
+
+/// The agencies with these ids as `viewer` may see them, in the given order;
+/// ids of agencies that are gone or hidden from the viewer are left out.
+pub fn views_by_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    viewer: Viewer,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<AgencyView>> {
+    let mut rows: HashMap<i64, AgencyRow> = HashMap::new();
+    for chunk in ids.chunks(crate::offerings::live::CHUNK) {
+        for row in agencies::table
+            .filter(agencies::id.eq_any(chunk))
+            .select(AgencyRow::as_select())
+            .load(conn)?
+        {
+            rows.insert(row.id, row);
+        }
+    }
+    let ordered: Vec<AgencyRow> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+    views_of(conn, &ordered, viewer, now)
 }
 
 fn trimmed(value: &Option<String>) -> Option<String> {
@@ -678,17 +777,12 @@ pub fn list(
         .filter(|row| with_item.as_ref().is_none_or(|ids| ids.contains(&row.id)))
         .collect();
     let total = matching.len() as i64;
-    let mut out = Vec::new();
-    for row in matching
-        .iter()
+    let page: Vec<AgencyRow> = matching
+        .into_iter()
         .skip(paging.offset())
         .take(paging.per_page())
-    {
-        if let Some(agency) = view(conn, row, viewer, now)? {
-            out.push(agency);
-        }
-    }
-    Ok((out, total))
+        .collect();
+    Ok((views_of(conn, &page, viewer, now)?, total))
 }
 
 /// One agency for whoever asks; hidden agencies are "not found".

@@ -196,6 +196,17 @@ fn live_rows(
     filter: &OfferingFilter,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<OfferingRow>> {
+    live_rows_among(conn, filter, None, now)
+}
+
+/// `live_rows`, narrowed to the offerings of `among` agencies when given:
+/// the one place that decides which offerings are live.
+fn live_rows_among(
+    conn: &mut DbConnection,
+    filter: &OfferingFilter,
+    among: Option<&[i64]>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<OfferingRow>> {
     if let Some(region) = &filter.region {
         if !crate::catalog::divisions::well_formed(region) {
             return Err(AppError::invalid(
@@ -219,6 +230,9 @@ fn live_rows(
     }
     if let Some(agency) = filter.agency {
         query = query.filter(offerings::agency_id.eq(agency));
+    }
+    if let Some(ids) = among {
+        query = query.filter(offerings::agency_id.eq_any(ids));
     }
     let rows: Vec<OfferingRow> = query
         .order(offerings::id.asc())
@@ -291,16 +305,20 @@ pub fn list_of_agency(
     views_of(conn, &rows, now, true)
 }
 
-pub fn live_count_of_agency(
+/// How many live offerings each of these agencies has, in a few queries
+/// whatever their number; an agency with none is absent from the map.
+pub fn live_counts_of_agencies(
     conn: &mut DbConnection,
-    agency_id: i64,
+    agency_ids: &[i64],
     now: DateTime<Utc>,
-) -> AppResult<i64> {
-    let filter = OfferingFilter {
-        agency: Some(agency_id),
-        ..Default::default()
-    };
-    Ok(live_rows(conn, &filter, now)?.len() as i64)
+) -> AppResult<HashMap<i64, i64>> {
+    let mut counts = HashMap::new();
+    for chunk in agency_ids.chunks(CHUNK) {
+        for row in live_rows_among(conn, &OfferingFilter::default(), Some(chunk), now)? {
+            *counts.entry(row.agency_id).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
 }
 
 pub fn agencies_with_live_offering(

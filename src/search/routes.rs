@@ -336,36 +336,38 @@ pub async fn agencies(
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("search: {e}")))?;
     let now = state.now();
-    let found = results.hits.clone();
+    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+    // The page's agencies are read together, a few queries whatever the hits.
     let views = state
         .db
         .run(move |conn| {
-            let mut out = Vec::new();
-            for hit in found {
-                if let Ok(row) = crate::agencies::service::find_row(conn, hit.id) {
-                    if let Some(agency) = crate::agencies::service::view(
-                        conn,
-                        &row,
-                        crate::agencies::service::Viewer::Public,
-                        now,
-                    )? {
-                        out.push(AgencyHitView {
-                            agency,
-                            score: hit.score,
-                            name_html: hit.name_html,
-                        });
-                    }
-                }
-            }
-            Ok(out)
+            crate::agencies::service::views_by_ids(
+                conn,
+                &ids,
+                crate::agencies::service::Viewer::Public,
+                now,
+            )
         })
         .await?;
+    let mut views: std::collections::HashMap<i64, AgencyView> =
+        views.into_iter().map(|v| (v.id, v)).collect();
+    let hits = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            views.remove(&hit.id).map(|agency| AgencyHitView {
+                agency,
+                score: hit.score,
+                name_html: hit.name_html,
+            })
+        })
+        .collect();
     let paging = crate::web::paging::Paging {
         page: Some(query.page),
         per_page: Some(query.per_page),
     };
     Ok(Json(AgencySearch {
-        hits: views,
+        hits,
         meta: paging.meta(
             results.total as i64,
             "/api/v1/search/agencies",
