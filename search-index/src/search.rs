@@ -4,7 +4,7 @@
 
 use tantivy::collector::Count;
 use tantivy::schema::{Field, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::clauses::Weighted;
 use crate::error::SearchError;
@@ -17,7 +17,7 @@ use crate::queries::{
 };
 use crate::query::{TextQuery, Words};
 use crate::ranking::Window;
-use crate::schema::{AGENCY, OFFERING, SERVICE_ITEM_ID};
+use crate::schema::{AGENCY, OFFERING};
 use crate::tally::{self, Tally};
 
 impl SearchIndex {
@@ -52,14 +52,11 @@ impl SearchIndex {
         let shown: [Weighted; 2] = [(f.title, 1.0), (f.description, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
-        let indexed = |word: &str| {
-            let term = Term::from_field_text(f.words, word);
-            searcher.doc_freq(&term).map_or(true, |n| n > 0)
-        };
+        let indexed = |word: &str| holds(&searcher, f.words, word);
         let run = |words: Words| -> Result<_, SearchError> {
             let text_query = text.build(&searched, f.codes, words, &indexed);
             let query = filters.around(text_query.box_clone());
-            let tally = Tally::of(&searcher, &*query, Some(tally::BUDGET), SERVICE_ITEM_ID)?;
+            let tally = Tally::of(&searcher, &*query, Some(tally::BUDGET))?;
             if tally.total == 0 {
                 return Ok((Vec::new(), tally));
             }
@@ -117,10 +114,7 @@ impl SearchIndex {
         let searched: [Weighted; 1] = [(f.words, 1.0)];
         let text = TextQuery::parse(&q.text);
         let window = Window::new(q.page, q.per_page);
-        let indexed = |word: &str| {
-            let term = Term::from_field_text(f.words, word);
-            searcher.doc_freq(&term).map_or(true, |n| n > 0)
-        };
+        let indexed = |word: &str| holds(&searcher, f.words, word);
         let run = |words: Words| -> Result<_, SearchError> {
             let query = filters.around(text.build(&searched, f.codes, words, &indexed));
             Ok(searcher.search(&*query, &(window.collector(Sort::Relevance), Count))?)
@@ -148,6 +142,13 @@ impl SearchIndex {
             relaxed: relaxed && total > 0,
         })
     }
+}
+
+/// Whether some document has `word` in `field` (an error reads as yes: the
+/// word is then searched as it is).
+fn holds(searcher: &Searcher, field: Field, word: &str) -> bool {
+    let term = Term::from_field_text(field, word);
+    searcher.doc_freq(&term).map_or(true, |n| n > 0)
 }
 
 /// A filter left empty in a form is no filter.

@@ -15,7 +15,7 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 use crate::error::SearchError;
-use crate::schema::REGIONS;
+use crate::schema::{REGIONS, SERVICE_ITEM_ID};
 
 /// Matches read before a tally extrapolates: enough for counts to be right
 /// to a percent or so, few enough to stay within a millisecond or two.
@@ -38,7 +38,6 @@ impl Tally {
         searcher: &Searcher,
         query: &dyn Query,
         budget: Option<usize>,
-        service_item_field: &str,
     ) -> Result<Tally, SearchError> {
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let all_docs: u64 = searcher
@@ -50,7 +49,7 @@ impl Tally {
         let mut docs_read: u64 = 0;
         let mut stopped = false;
         for segment in searcher.segment_readers() {
-            let mut reader = SegmentTally::new(segment, service_item_field)?;
+            let mut reader = SegmentTally::new(segment)?;
             let mut matches = weight.scorer(segment, 1.0)?;
             let mut doc = matches.doc();
             while doc != TERMINATED {
@@ -146,7 +145,7 @@ struct SegmentTally {
 }
 
 impl SegmentTally {
-    fn new(segment: &SegmentReader, service_item_field: &str) -> Result<Self, SearchError> {
+    fn new(segment: &SegmentReader) -> Result<Self, SearchError> {
         let facets = segment.facet_reader(REGIONS)?;
         let mut city_of_ord = Vec::with_capacity(facets.num_facets());
         let mut city_names: Vec<String> = Vec::new();
@@ -172,7 +171,7 @@ impl SegmentTally {
             city_of_ord,
             city_names,
             city_counts,
-            item: segment.fast_fields().i64(service_item_field).ok(),
+            item: segment.fast_fields().i64(SERVICE_ITEM_ID).ok(),
             items: HashMap::new(),
             total: 0,
         })
@@ -231,7 +230,6 @@ mod counting {
     use tantivy::query::AllQuery;
 
     use super::*;
-    use crate::schema::SERVICE_ITEM_ID;
     use crate::testing::{index_of, offering};
 
     /// 900 offerings: two in three of item 5 in 南昌 (360102), the rest of
@@ -250,8 +248,7 @@ mod counting {
     #[test]
     fn within_the_budget_every_match_is_counted() {
         let index = market();
-        let tally =
-            Tally::of(&index.reader.searcher(), &AllQuery, None, SERVICE_ITEM_ID).expect("tallied");
+        let tally = Tally::of(&index.reader.searcher(), &AllQuery, None).expect("tallied");
         assert_eq!(tally.total, 900);
         assert!(!tally.estimated);
         assert_eq!(tally.items.get(&5), Some(&600));
@@ -263,13 +260,7 @@ mod counting {
     #[test]
     fn past_the_budget_counts_are_extrapolated_and_say_so() {
         let index = market();
-        let tally = Tally::of(
-            &index.reader.searcher(),
-            &AllQuery,
-            Some(90),
-            SERVICE_ITEM_ID,
-        )
-        .expect("tallied");
+        let tally = Tally::of(&index.reader.searcher(), &AllQuery, Some(90)).expect("tallied");
         assert!(tally.estimated);
         let near = |n: u64, expected: u64| n.abs_diff(expected) <= expected / 10;
         assert!(near(tally.total as u64, 900), "{}", tally.total);
@@ -280,13 +271,7 @@ mod counting {
     #[test]
     fn a_budget_just_large_enough_is_still_exact() {
         let index = market();
-        let tally = Tally::of(
-            &index.reader.searcher(),
-            &AllQuery,
-            Some(900),
-            SERVICE_ITEM_ID,
-        )
-        .expect("tallied");
+        let tally = Tally::of(&index.reader.searcher(), &AllQuery, Some(900)).expect("tallied");
         assert_eq!((tally.total, tally.estimated), (900, false));
     }
 }
