@@ -19,6 +19,21 @@ use std::sync::Arc;
 /// `IN (…)` lists stay below every backend's limit on bound parameters.
 pub const CHUNK: usize = 500;
 
+/// Loads `(id, value)` pairs for these ids, a chunk of ids per query, and
+/// groups the values by id in the order they were loaded.
+pub fn grouped<T>(
+    ids: &[i64],
+    mut load: impl FnMut(&[i64]) -> QueryResult<Vec<(i64, T)>>,
+) -> QueryResult<HashMap<i64, Vec<T>>> {
+    let mut map: HashMap<i64, Vec<T>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        for (id, value) in load(chunk)? {
+            map.entry(id).or_default().push(value);
+        }
+    }
+    Ok(map)
+}
+
 /// Every service item and its requirements: what the rules need of the
 /// catalogue. It changes only when an administrator edits an item, so the
 /// search path keeps one in memory (`search::reference`).
@@ -110,6 +125,14 @@ impl LiveContext {
 
     pub fn agency(&self, id: i64) -> Option<&AgencyRow> {
         self.agencies.get(&id)
+    }
+
+    /// The qualifications an item calls for; none for an unknown item.
+    pub fn requirements(&self, item_id: i64) -> &[Requirement] {
+        self.catalogue
+            .requirements
+            .get(&item_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn item(&self, id: i64) -> Option<&ServiceItemRow> {

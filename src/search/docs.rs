@@ -4,14 +4,14 @@
 
 use crate::agencies::model::AgencyRow;
 use crate::agencies::rules::AgencyStatus;
+use crate::catalog::rules::Requirement;
 use crate::catalog::service as catalog;
 use crate::db::schema::{
     agencies, agency_regions, offering_regions, offerings, qualification_types, qualifications,
-    service_item_requirements,
 };
 use crate::db::DbConnection;
 use crate::error::AppResult;
-use crate::offerings::live::{LiveContext, CHUNK};
+use crate::offerings::live::{grouped, LiveContext, CHUNK};
 use crate::offerings::model::OfferingRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -26,8 +26,7 @@ fn qualifications_of(
     conn: &mut DbConnection,
     agency_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<TypedQualification>>> {
-    let mut map: HashMap<i64, Vec<TypedQualification>> = HashMap::new();
-    for chunk in agency_ids.chunks(CHUNK) {
+    grouped(agency_ids, |chunk| {
         let rows: Vec<(i64, i64, String, Option<String>, String)> = qualifications::table
             .inner_join(qualification_types::table)
             .filter(qualifications::agency_id.eq_any(chunk))
@@ -40,56 +39,25 @@ fn qualifications_of(
                 qualifications::certificate_no,
             ))
             .load(conn)?;
-        for (agency, kind, name, level, number) in rows {
-            map.entry(agency)
-                .or_default()
-                .push((kind, (name, level, number)));
-        }
-    }
-    Ok(map)
-}
-
-/// The qualification types each service item calls for.
-fn requirements(conn: &mut DbConnection) -> QueryResult<HashMap<i64, Vec<i64>>> {
-    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (item, kind) in service_item_requirements::table
-        .select((
-            service_item_requirements::service_item_id,
-            service_item_requirements::qualification_type_id,
-        ))
-        .load::<(i64, i64)>(conn)?
-    {
-        map.entry(item).or_default().push(kind);
-    }
-    Ok(map)
+        Ok(rows
+            .into_iter()
+            .map(|(agency, kind, name, level, number)| (agency, (kind, (name, level, number))))
+            .collect())
+    })
 }
 
 /// What an offering is searched and filtered by among its agency's
 /// qualifications: those its service item calls for. An agency's other
 /// qualifications say nothing about this service; with them, a surveyor's
 /// offering would be found by 环评 because the firm also holds an EIA licence.
-fn qualifications_for_item(held: &[TypedQualification], required: &[i64]) -> Vec<Qualification> {
+fn qualifications_for_item(
+    held: &[TypedQualification],
+    required: &[Requirement],
+) -> Vec<Qualification> {
     held.iter()
-        .filter(|(kind, _)| required.contains(kind))
+        .filter(|(kind, _)| required.iter().any(|r| r.qualification_type_id == *kind))
         .map(|(_, q)| q.clone())
         .collect()
-}
-
-fn regions_by<T>(
-    conn: &mut DbConnection,
-    ids: &[i64],
-    load: T,
-) -> QueryResult<HashMap<i64, Vec<String>>>
-where
-    T: Fn(&mut DbConnection, &[i64]) -> QueryResult<Vec<(i64, String)>>,
-{
-    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        for (id, code) in load(conn, chunk)? {
-            map.entry(id).or_default().push(code);
-        }
-    }
-    Ok(map)
 }
 
 /// Upserts for the live ones among these offerings, deletes for the rest.
@@ -111,7 +79,7 @@ pub fn offering_changes(
     let context = LiveContext::load(conn, &agency_ids, now)?;
     let quals = qualifications_of(conn, &agency_ids)?;
     let found: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let regions = regions_by(conn, &found, |conn, chunk| {
+    let regions = grouped(&found, |chunk| {
         offering_regions::table
             .filter(offering_regions::offering_id.eq_any(chunk))
             .select((
@@ -123,7 +91,6 @@ pub fn offering_changes(
     let credit = crate::supervision::credit::scores_of(conn, &agency_ids, now)?;
     let items = catalog::list_items(conn, catalog::Include::Retired)?;
     let items: HashMap<i64, _> = items.into_iter().map(|i| (i.id, i)).collect();
-    let required = requirements(conn)?;
     let mut changes: Vec<Change> = ids
         .iter()
         .filter(|id| !found.contains(id))
@@ -158,7 +125,7 @@ pub fn offering_changes(
             regions,
             qualifications: qualifications_for_item(
                 quals.get(&agency.id).map_or(&[], Vec::as_slice),
-                required.get(&item.id).map_or(&[], Vec::as_slice),
+                context.requirements(item.id),
             ),
             price_min_fen: row.price_min_fen,
             price_max_fen: row.price_max_fen,
@@ -189,7 +156,7 @@ pub fn agency_changes(
     let found: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let quals = qualifications_of(conn, &found)?;
     let credit = crate::supervision::credit::scores_of(conn, &found, now)?;
-    let regions = regions_by(conn, &found, |conn, chunk| {
+    let regions = grouped(&found, |chunk| {
         agency_regions::table
             .filter(agency_regions::agency_id.eq_any(chunk))
             .select((agency_regions::agency_id, agency_regions::division_code))
