@@ -12,6 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::offerings::live::grouped;
 use crate::supervision::{journal, Actor, Event, Publish};
 use crate::web::auth::CurrentUser;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -89,21 +90,6 @@ pub fn view(
     Ok(views_of(conn, std::slice::from_ref(row), viewer, now)?.pop())
 }
 
-/// Loads `(agency id, value)` pairs for these agencies, a chunk of ids per
-/// query, and groups the values by agency in the order they were loaded.
-fn by_agency<T>(
-    ids: &[i64],
-    mut load: impl FnMut(&[i64]) -> QueryResult<Vec<(i64, T)>>,
-) -> QueryResult<HashMap<i64, Vec<T>>> {
-    let mut map: HashMap<i64, Vec<T>> = HashMap::new();
-    for chunk in ids.chunks(crate::offerings::live::CHUNK) {
-        for (agency_id, value) in load(chunk)? {
-            map.entry(agency_id).or_default().push(value);
-        }
-    }
-    Ok(map)
-}
-
 /// The agencies as `viewer` may see them, in the rows' order, leaving out
 /// those the viewer may not see. The queries are the same few for one row or
 /// a page of them: each kind of detail is read for all the rows at once.
@@ -123,7 +109,7 @@ pub fn views_of(
     let ids: Vec<i64> = shown.iter().map(|row| row.id).collect();
     let names = known_divisions(conn)?;
     let types = catalog::types_by_id(conn)?;
-    let regions = by_agency(&ids, |chunk| {
+    let regions = grouped(&ids, |chunk| {
         agency_regions::table
             .filter(agency_regions::agency_id.eq_any(chunk))
             .order((
@@ -133,7 +119,7 @@ pub fn views_of(
             .select((agency_regions::agency_id, agency_regions::division_code))
             .load::<(i64, String)>(conn)
     })?;
-    let held = by_agency(&ids, |chunk| {
+    let held = grouped(&ids, |chunk| {
         Ok(qualifications::table
             .filter(qualifications::agency_id.eq_any(chunk))
             .order(qualifications::id.asc())
@@ -143,7 +129,7 @@ pub fn views_of(
             .map(|q| (q.agency_id, q))
             .collect())
     })?;
-    let people = by_agency(&ids, |chunk| {
+    let people = grouped(&ids, |chunk| {
         Ok(practitioners::table
             .filter(practitioners::agency_id.eq_any(chunk))
             .order(practitioners::id.asc())
@@ -156,7 +142,7 @@ pub fn views_of(
     let private = viewer != Viewer::Public;
     let attachments = if private {
         // In id order, so that both databases list them alike.
-        by_agency(&ids, |chunk| {
+        grouped(&ids, |chunk| {
             Ok(agency_attachments::table
                 .filter(agency_attachments::agency_id.eq_any(chunk))
                 .order((

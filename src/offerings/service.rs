@@ -1,6 +1,6 @@
 //! Creating, editing, publishing and reading offerings; deciding which are live.
 
-use super::live::{Catalogue, LiveContext, CHUNK};
+use super::live::{grouped, Catalogue, LiveContext, CHUNK};
 use super::model::OfferingRow;
 use super::rules::{self, OfferingInput, OfferingTerms};
 use super::views::{OfferingAgency, OfferingItem, OfferingView};
@@ -45,21 +45,16 @@ fn find_row(conn: &mut DbConnection, id: i64) -> AppResult<OfferingRow> {
 
 /// The regions of these offerings, in a few queries.
 fn regions_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<String>>> {
-    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let rows: Vec<(i64, String)> = offering_regions::table
+    grouped(ids, |chunk| {
+        offering_regions::table
             .filter(offering_regions::offering_id.eq_any(chunk))
             .order(offering_regions::division_code.asc())
             .select((
                 offering_regions::offering_id,
                 offering_regions::division_code,
             ))
-            .load(conn)?;
-        for (id, code) in rows {
-            map.entry(id).or_default().push(code);
-        }
-    }
-    Ok(map)
+            .load(conn)
+    })
 }
 
 /// Views of these offerings; `explain` adds why each is not live (for its agency and admins).
