@@ -127,15 +127,7 @@ async fn people_find_services_the_way_they_say_them() {
     ] {
         search(&app, odd).await;
     }
-    let agencies: Value = app
-        .client()
-        .get(app.url("/api/v1/search/agencies?q=测绘"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agencies = get_json(&app, "/api/v1/search/agencies?q=测绘").await;
     assert_eq!(
         agencies["meta"]["total"], 2,
         "both test agencies are named …测绘有限公司"
@@ -234,17 +226,11 @@ async fn an_offering_is_found_by_the_qualification_its_service_calls_for_not_by_
     );
     assert_eq!(search(&app, "").await["estimated"], false);
     // The firm itself is still found by every licence it holds.
-    let agencies: Value = app
-        .client()
-        .get(app.url(&format!(
-            "/api/v1/search/agencies?q=乙测资字{consultant_id}0001"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agencies = get_json(
+        &app,
+        &format!("/api/v1/search/agencies?q=乙测资字{consultant_id}0001"),
+    )
+    .await;
     assert_eq!(
         agencies["hits"][0]["agency"]["id"], consultant_id,
         "{agencies}"
@@ -305,15 +291,7 @@ async fn withdrawn_expired_and_suspended_offerings_leave_the_results() {
     let applied = app.sync_search().await;
     let left = search(&app, "").await;
     assert_eq!(left["meta"]["total"], 0, "{applied} {left}");
-    let agencies: Value = app
-        .client()
-        .get(app.url("/api/v1/search/agencies?q=江西测试32号"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agencies = get_json(&app, "/api/v1/search/agencies?q=江西测试32号").await;
     assert!(
         !agencies.to_string().contains("32号"),
         "the suspended agency is not found: {agencies}"
